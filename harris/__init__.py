@@ -1,0 +1,1 @@
+"""Harris Tracker: the Django project package (settings, URLs, WSGI/ASGI)."""

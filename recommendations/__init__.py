@@ -1,0 +1,1 @@
+"""Recommendations, their owning agencies and their status history."""

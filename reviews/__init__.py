@@ -1,0 +1,1 @@
+"""The reviews and reports whose recommendations are tracked."""

@@ -1,0 +1,13 @@
+"""Admin registration for reviews."""
+
+from django.contrib import admin
+
+from .models import Review
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ["short_name", "kind", "published_on", "stated_recommendation_count"]
+    list_filter = ["kind"]
+    search_fields = ["title", "short_name"]
+    prepopulated_fields = {"slug": ["short_name"]}

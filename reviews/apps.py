@@ -1,0 +1,9 @@
+"""App configuration for the reviews: the documents whose recommendations are tracked."""
+
+from django.apps import AppConfig
+
+
+class ReviewsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "reviews"
+    verbose_name = "Reviews and reports"

@@ -1,0 +1,1 @@
+"""Tests, mirroring the apps they test."""
