@@ -19,6 +19,7 @@ install-test: $(BIN)/python
 
 migrate: install
 	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py createcachetable
 
 load: migrate
 	$(BIN)/python manage.py load_harris

@@ -1,12 +1,18 @@
-"""Root URL configuration: the staff admin, and the public site."""
+"""Root URL configuration: the public site and the staff admin."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+
+from . import views
 
 admin.site.site_header = "Harris Tracker: MOPAC staff"
 admin.site.site_title = "Harris Tracker admin"
 admin.site.index_title = "Recommendations and their progress"
 
 urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("about/", views.about, name="about"),
+    path("reviews/", include("reviews.urls")),
+    path("", include("recommendations.urls")),
     path("admin/", admin.site.urls),
 ]

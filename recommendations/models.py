@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 
@@ -72,6 +73,9 @@ class Agency(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("recommendations:agency_detail", kwargs={"slug": self.slug})
 
 
 class RecommendationQuerySet(models.QuerySet):
@@ -171,6 +175,9 @@ class Recommendation(models.Model):
     def __str__(self):
         label = f"Recommendation {self.number}" if self.number else "Unnumbered recommendation"
         return f"{self.review.short_name}: {label}"
+
+    def get_absolute_url(self):
+        return reverse("recommendations:detail", kwargs={"pk": self.pk})
 
     def clean(self):
         if self.response == self.Response.NOT_ACCEPTED and not self.response_reason.strip():

@@ -4,10 +4,13 @@ import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.test.utils import override_settings
 
 REAL_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+STATIC_BACKEND = "django.contrib.staticfiles.storage.StaticFilesStorage"
 POSTGRES_SKIP_REASON = "needs PostgreSQL: run with DATABASE_URL=postgres://..."
 
 
@@ -36,6 +39,15 @@ def pytest_sessionfinish(session, exitstatus):
         for report in unexpected:
             reporter.write_line(f"NOT ALLOWED TO SKIP IN CI: {report.nodeid} {report.longrepr}")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(autouse=True, scope="session")
+def plain_static_files():
+    """Serve static files by their plain names: tests run without ``collectstatic``, so the
+    production manifest does not exist. ``tests/harris/test_static.py`` checks the manifest."""
+    plain = {**settings.STORAGES, "staticfiles": {"BACKEND": STATIC_BACKEND}}
+    with override_settings(STORAGES=plain):
+        yield
 
 
 @pytest.fixture

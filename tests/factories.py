@@ -62,3 +62,88 @@ class RecommendationOwnerFactory(factory.django.DjangoModelFactory):
     recommendation = factory.SubFactory(RecommendationFactory)
     agency = factory.SubFactory(AgencyFactory)
     is_lead = False
+
+
+LEAK_PREFIX = "LEAKMARKER"
+
+
+def plant_markers():
+    """Public and staff-only data side by side, with a unique marker in every staff-only place.
+
+    Every marker starts with ``LEAK_PREFIX``, so a test can assert that no public response
+    contains it. Returns the objects public URLs need and the markers planted.
+    """
+    from recommendations import services
+    from recommendations.models import StatusUpdate
+
+    markers = {
+        name: f"{LEAK_PREFIX}-{name}"
+        for name in (
+            "internal-notes",
+            "staff-detail",
+            "draft-narrative",
+            "draft-staff-detail",
+            "withheld-narrative",
+            "withheld-staff-detail",
+            "restricted-text",
+            "restricted-section",
+            "restricted-update",
+            "restricted-notes",
+            "officer-name",
+        )
+    }
+    officer = UserFactory(username=markers["officer-name"], first_name=markers["officer-name"])
+    review = ReviewFactory(slug="public-review")
+    agency = AgencyFactory(slug="public-agency")
+    public = RecommendationFactory(
+        review=review, text="Harbourquay public text.", internal_notes=markers["internal-notes"]
+    )
+    RecommendationOwnerFactory(recommendation=public, agency=agency, is_lead=True)
+    restricted = RecommendationFactory(
+        review=review,
+        text=f"Zanzibarquux {markers['restricted-text']}",
+        section=markers["restricted-section"],
+        internal_notes=markers["restricted-notes"],
+        is_restricted=True,
+    )
+    RecommendationOwnerFactory(recommendation=restricted, agency=agency)
+
+    def record(recommendation, publication, narrative, staff_detail, **values):
+        return services.record_status_update(
+            recommendation=recommendation,
+            status=values.pop("status", Status.IN_PROGRESS),
+            status_date=datetime.date(2024, 1, 15),
+            narrative=narrative,
+            publication=publication,
+            staff_detail=staff_detail,
+            recorded_by=officer,
+            **values,
+        )
+
+    Publication = StatusUpdate.Publication
+    published = record(
+        public, Publication.PUBLISHED, "Harbourquay progress.", markers["staff-detail"]
+    )
+    record(
+        public,
+        Publication.DRAFT,
+        markers["draft-narrative"],
+        markers["draft-staff-detail"],
+        status=Status.NOT_TAKEN_FORWARD,
+    )
+    record(
+        public,
+        Publication.WITHHELD,
+        markers["withheld-narrative"],
+        markers["withheld-staff-detail"],
+        withheld_reason="Withheld for its sensitive content.",
+    )
+    record(restricted, Publication.PUBLISHED, markers["restricted-update"], "")
+    return {
+        "markers": markers,
+        "review": review,
+        "agency": agency,
+        "public": public,
+        "restricted": restricted,
+        "published_update": published,
+    }
