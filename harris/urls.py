@@ -12,6 +12,7 @@ admin.site.index_title = "Recommendations and their progress"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("about/", views.about, name="about"),
+    path("healthz/", views.health, name="health"),
     path("reviews/", include("reviews.urls")),
     path("", include("recommendations.urls")),
     path("admin/", admin.site.urls),

@@ -1,8 +1,11 @@
-"""Site-wide public pages: the dashboard and the about page."""
+"""Site-wide pages: the dashboard, the about page and the health check."""
 
 from fractions import Fraction
 
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from recommendations import selectors
@@ -68,3 +71,16 @@ def about(request):
     """Where the data comes from, what the statuses mean, what is withheld and why."""
     statuses = [(status.label, Status.description(status)) for status in Status]
     return render(request, "about.html", {"statuses": statuses, "reviews": Review.objects.all()})
+
+
+@never_cache
+@require_safe
+def health(request):
+    """For load balancers and monitors: 200 when the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
