@@ -1,0 +1,93 @@
+"""The public site in a real browser: accessibility (axe-core), small screens, and the
+Assembly member's main path: filter by agency, open a recommendation, download, follow a feed."""
+
+import csv
+import io
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PAGE_TYPES = {
+    "dashboard": "/",
+    "dashboard-as-at": "/?report=progress-2017",
+    "reviews": "/reviews/",
+    "review": "/reviews/harris-2016/",
+    "recommendations": "/recommendations/?agency=mps",
+    "recommendations-invalid": "/recommendations/?as_at=2017-02-30",
+    "recommendation": None,  # the first 2016 recommendation, found at run time
+    "agencies": "/agencies/",
+    "agency": "/agencies/mps/",
+    "changes": "/changes/?since=2017-01-01",
+    "about": "/about/",
+    "not-found": "/reviews/no-such-review/",
+}
+
+
+@pytest.fixture
+def pages(real_data):
+    from recommendations.models import Recommendation
+
+    first = Recommendation.objects.get(review__slug="harris-2016", number="1")
+    return {**PAGE_TYPES, "recommendation": first.get_absolute_url()}
+
+
+@pytest.mark.parametrize("name", list(PAGE_TYPES))
+def test_every_page_type_has_no_axe_violations(page, live_server, pages, screenshot, name):
+    page.goto(live_server.url + pages[name])
+    screenshot(f"public-{name}")
+    results = Axe().run(page)
+    violations = [violation["id"] for violation in results.response["violations"]]
+    assert results.violations_count == 0, violations
+
+
+@pytest.mark.parametrize("name", ["dashboard", "recommendations", "recommendation", "agency"])
+def test_pages_fit_a_320_pixel_screen(page, live_server, pages, screenshot, name):
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(live_server.url + pages[name])
+    screenshot(f"public-{name}-320px")
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0
+
+
+def test_an_assembly_member_filters_by_agency_opens_downloads_and_follows_a_feed(
+    page, live_server, real_data, screenshot
+):
+    page.goto(live_server.url + "/recommendations/")
+    page.get_by_label("Owner").select_option(label="Metropolitan Police Service (55)")
+    page.get_by_role("button", name="Apply filters").click()
+    assert "agency=mps" in page.url
+    assert page.get_by_role("status").inner_text().startswith("55 recommendations")
+    screenshot("journey-1-filtered-by-agency")
+
+    page.get_by_role("link", name="Harris Review 2016: recommendation 3", exact=True).click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Recommendation 3"
+    assert page.get_by_text(
+        "A full review of perimeter security at London City Airport"
+    ).is_visible()
+    screenshot("journey-2-recommendation")
+
+    page.go_back()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="CSV").click()
+    rows = list(csv.DictReader(io.StringIO(download_info.value.path().read_text("utf-8-sig"))))
+    assert len(rows) == 55
+    assert all("Metropolitan Police Service" in row["owners"] for row in rows)
+
+    feed_url = page.get_by_role("link", name="Atom feed of updates").get_attribute("href")
+    feed = page.request.get(live_server.url + feed_url)
+    assert feed.ok
+    assert feed.headers["content-type"].startswith("application/atom+xml")
+    assert "<entry>" in feed.text()
+
+
+def test_the_site_works_with_the_keyboard_alone(page, live_server, real_data):
+    page.goto(live_server.url + "/")
+    page.keyboard.press("Tab")
+    skip_link = page.locator(":focus")
+    assert skip_link.inner_text() == "Skip to main content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main-content"
