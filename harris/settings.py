@@ -56,6 +56,10 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "rest_framework",
+    "simple_history",
+    "import_export",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "reviews",
     "recommendations",
 ]
@@ -70,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Attributes every audited change made during a request to the signed-in user.
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into its lockout response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -130,8 +136,26 @@ WHITENOISE_MANIFEST_STRICT = False
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Anonymous public pages and API responses are cached until public data next changes
+# (recommendations/caching.py); this is only the upper bound. 0 turns the cache off.
+PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "3600"))
+# Counts and breakdowns behind the pages, cached the same way even when whole responses are not.
+PUBLIC_AGGREGATE_CACHE_SECONDS = int(os.environ.get("PUBLIC_AGGREGATE_CACHE_SECONDS", "3600"))
+
 # Months without a published update after which a recommendation is flagged as stale.
 STALE_AFTER_MONTHS = int(os.environ.get("STALE_AFTER_MONTHS", "12"))
+
+# ---- Staff admin ----
+# The audit trail is read-only: reverting through it would bypass the services' rules, so every
+# change is made through the change forms. Browsing history needs the historical model's own
+# view permission, which agency contributors do not have (history copies staff-only fields).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True
+# Imports run in one transaction that is rolled back on any row error, so a bad file writes
+# nothing; exports neutralise cells a spreadsheet would run as formulae.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 
 # ---- Caches ----
 # Throttle counts and cached pages must be shared by every server process: Redis when REDIS_URL
@@ -202,9 +226,56 @@ AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0"))
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
+# ---- Public API ----
+# Anonymous, read-only and public: no logins or sessions on the API (so no CSRF either), JSON
+# only, and each address throttled (through the shared cache) to API_THROTTLE_RATE.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "recommendations.api.pagination.PagePagination",
+    "DEFAULT_THROTTLE_CLASSES": ["recommendations.api.throttling.AnonymousThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_THROTTLE_RATE", "120/minute")},
+    # The client address is the one the last of these proxies saw, as for the login lockout.
+    "NUM_PROXIES": AXES_IPWARE_PROXY_COUNT,
+    "EXCEPTION_HANDLER": "recommendations.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # No ?format=: an unknown value would be an undocumented 404.
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Harris Tracker API",
+    "DESCRIPTION": (
+        "Read-only public data on the recommendations of the reviews of London's preparedness "
+        "for a terrorist attack: the reviews, the owning agencies, the recommendations with "
+        "their public status history, and published updates. Anonymous; throttled per address."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The documentation's script and style come from this site (drf-spectacular-sidecar).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No validator badge: it would fetch from a third-party site.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "recommendations.models.Status",
+        "ReviewKindEnum": "reviews.models.Review.Kind",
+        "LinkKindEnum": "recommendations.models.RecommendationLink.Kind",
+        "PublishedEnum": ["published"],
+        "WithheldEnum": ["withheld"],
+    },
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "level": os.environ.get("LOG_LEVEL", "WARNING"),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

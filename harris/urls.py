@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from recommendations.caching import cache_public_response as cached
+
 from . import views
 
 admin.site.site_header = "Harris Tracker: MOPAC staff"
@@ -10,10 +12,11 @@ admin.site.site_title = "Harris Tracker admin"
 admin.site.index_title = "Recommendations and their progress"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("about/", views.about, name="about"),
+    path("", cached(views.dashboard), name="dashboard"),
+    path("about/", cached(views.about), name="about"),
     path("healthz/", views.health, name="health"),
     path("reviews/", include("reviews.urls")),
     path("", include("recommendations.urls")),
+    path("api/", include("recommendations.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from recommendations import selectors
+from recommendations.caching import cached_aggregate
 from recommendations.filters import RecommendationFilter
 from recommendations.models import Recommendation, Status
 from recommendations.views import filtered_list_url
@@ -50,7 +51,11 @@ def dashboard(request):
     as_at = filterset.form.cleaned_data.get("as_at")
     report = filterset.form.cleaned_data.get("report")
     queryset = selectors.with_shown_status(Recommendation.objects.public(), as_at, report)
-    breakdowns = selectors.breakdowns_by(queryset, "review_id")
+    breakdowns = cached_aggregate(
+        "dashboard",
+        (as_at, report and report.pk),
+        lambda: selectors.breakdowns_by(queryset, "review_id"),
+    )
     reviews = [
         {
             "review": review,
@@ -61,7 +66,11 @@ def dashboard(request):
         for review in Review.objects.all()
     ]
     context.update(
-        reviews=reviews, as_at=as_at, report=report, claim=headline_claim(), query=request.GET
+        reviews=reviews,
+        as_at=as_at,
+        report=report,
+        claim=cached_aggregate("claim", (), headline_claim),
+        query=request.GET,
     )
     return render(request, "dashboard.html", context)
 

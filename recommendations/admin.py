@@ -1,12 +1,78 @@
-"""Basic admin registration; the MOPAC workflow admin builds on it."""
+"""The MOPAC staff admin: recommendations and their status history, with roles, agency scoping,
+refusal of stale edits, an audit trail, and spreadsheet import and export.
 
-from django.contrib import admin
+Who sees what is decided by the querysets (``visible_to``) and the permission hooks here, not by
+hiding buttons: an agency contributor who guesses another agency's URL gets a 404. Every write
+goes through ``services``; the audit trail (django-simple-history) is read-only.
+"""
 
-from .models import Agency, Recommendation, RecommendationLink, RecommendationOwner, StatusUpdate
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.urls import get_resolver, path, resolve, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import selectors, services
+from .admin_forms import UPDATE_FIELDS, RecommendationAdminForm, StatusUpdateForm
+from .models import (
+    PUBLISH_UPDATES,
+    Agency,
+    AgencyMembership,
+    Recommendation,
+    RecommendationLink,
+    RecommendationOwner,
+    Status,
+    StatusUpdate,
+    TargetDateChange,
+    sees_all_agencies,
+)
+from .resources import RecommendationResource
+
+User = get_user_model()
+
+
+class StaffAdmin(SimpleHistoryAdmin):
+    """Base of every admin here. An object outside the user's queryset is not found, in the
+    change, delete and history views alike. The audit trail can be browsed, never reverted: a
+    revert would bypass the services' rules."""
+
+    def visible_object(self, request, object_id):
+        """The object if it is in this user's queryset; otherwise 404."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404(f"No {self.opts.verbose_name} with that ID.")
+        return obj
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self.visible_object(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        self.visible_object(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self.visible_object(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "GET":
+            raise PermissionDenied("The audit trail is read-only.")
+        self.visible_object(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(StaffAdmin):
     list_display = ["name", "abbreviation", "sector"]
     list_filter = ["sector"]
     search_fields = ["name", "abbreviation"]
@@ -26,30 +92,545 @@ class LinkInline(admin.TabularInline):
     raw_id_fields = ["target"]
 
 
-class StatusUpdateInline(admin.TabularInline):
-    """The history, read-only: updates are appended through the services, never edited here."""
+class ReadOnlyInline(admin.TabularInline):
+    """A record that is appended through the services and never changed here."""
 
-    model = StatusUpdate
-    fk_name = "recommendation"
     extra = 0
     can_delete = False
-    fields = ["status_date", "status", "publication", "assessment", "narrative", "recorded_by"]
-    readonly_fields = fields
     show_change_link = False
 
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class TargetDateChangeInline(ReadOnlyInline):
+    model = TargetDateChange
+    fields = ["changed_at", "old_date", "new_date", "reason", "changed_by"]
+    readonly_fields = fields
+    verbose_name_plural = "Target date changes (kept, so slipped deadlines stay visible)"
+
+
+class StatusHistoryInline(ReadOnlyInline):
+    """The history, newest first. Past entries are read-only; drafts are edited and published
+    from their own page, and a published entry is corrected by a new update."""
+
+    model = StatusUpdate
+    fk_name = "recommendation"
+    fields = [
+        "status_date",
+        "status",
+        "assessment",
+        "publication",
+        "narrative",
+        "withheld_reason",
+        "staff_note",
+        "recorded_by",
+        "corrects",
+        "next_step",
+    ]
+    readonly_fields = fields
+    verbose_name_plural = "Status history (newest first)"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .with_staff_note_for(request.user)
+            .select_related("recorded_by", "corrects")
+            .latest_first()
+        )
+
+    @admin.display(description="Staff-only detail")
+    def staff_note(self, update):
+        return update.staff_note
+
+    @admin.display(description="")
+    def next_step(self, update):
+        if update.publication == StatusUpdate.Publication.DRAFT:
+            url = reverse("admin:recommendations_statusupdate_change", args=[update.pk])
+            return format_html('<a href="{}">Edit or publish this draft</a>', url)
+        query = urlencode({"recommendation": update.recommendation_id, "corrects": update.pk})
+        url = reverse("admin:recommendations_statusupdate_add")
+        return format_html('<a href="{}?{}">Record a correction</a>', url, query)
+
+
+class NewUpdateInline(admin.StackedInline):
+    """The form for the next update, under the history. Saved through the services."""
+
+    model = StatusUpdate
+    form = StatusUpdateForm
+    fk_name = "recommendation"
+    fields = UPDATE_FIELDS
+    extra = 1
+    max_num = 1
+    can_delete = False
+    verbose_name = "next status update"
+    verbose_name_plural = "Record the next status update"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).none()
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.user = request.user
+        return formset
+
+    def has_add_permission(self, request, obj=None):
+        # Agency contributors cannot change the recommendation this form is part of; they
+        # draft from the "Draft an update" page instead.
+        return (
+            obj is not None
+            and request.user.has_perm("recommendations.change_recommendation")
+            and super().has_add_permission(request, obj)
+        )
+
+    def has_view_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class FlagFilter(admin.SimpleListFilter):
+    """A yes/no filter by one of the recommendations' QuerySet methods."""
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes"), ("no", "No")]
+
+    def flagged(self):
+        raise NotImplementedError
+
+    def queryset(self, request, queryset):
+        flagged = self.flagged().values("pk")
+        if self.value() == "yes":
+            return queryset.filter(pk__in=flagged)
+        if self.value() == "no":
+            return queryset.exclude(pk__in=flagged)
+        return queryset
+
+
+class StaleFilter(FlagFilter):
+    title = "stale (no recent published update)"
+    parameter_name = "stale"
+
+    def flagged(self):
+        return Recommendation.objects.stale()
+
+
+class OverdueFilter(FlagFilter):
+    title = "overdue"
+    parameter_name = "overdue"
+
+    def flagged(self):
+        return Recommendation.objects.overdue()
+
+
+class DraftsFilter(FlagFilter):
+    title = "has drafts"
+    parameter_name = "drafts"
+
+    def flagged(self):
+        return Recommendation.objects.filter(updates__publication=StatusUpdate.Publication.DRAFT)
+
+
+class AssessmentsDifferFilter(FlagFilter):
+    title = "owner and MOPAC differ"
+    parameter_name = "differ"
+
+    def flagged(self):
+        return Recommendation.objects.assessments_differ()
+
+
+def render_as_anonymous(request, url):
+    """The response an anonymous visitor gets for the public ``url``, rendered in-process from
+    the public view, so staff see exactly what the public sees."""
+    anonymous = HttpRequest()
+    anonymous.method = "GET"
+    anonymous.path = anonymous.path_info = url
+    anonymous.META = {
+        key: request.META[key]
+        for key in ("SERVER_NAME", "SERVER_PORT", "HTTP_HOST", "HTTP_X_FORWARDED_PROTO")
+        if key in request.META
+    }
+    anonymous.user = AnonymousUser()
+    match = resolve(url)
+    try:
+        response = match.func(anonymous, *match.args, **match.kwargs)
+    except Http404 as error:
+        response = get_resolver().resolve_error_handler(404)(anonymous, error)
+    if hasattr(response, "render"):
+        response.render()
+    return response
+
 
 @admin.register(Recommendation)
-class RecommendationAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "short_text", "current_status", "current_status_date"]
-    list_filter = ["review", "current_status", "owners", "is_restricted"]
-    search_fields = ["number", "text"]
-    list_select_related = ["review"]
-    readonly_fields = ["current_status", "current_status_date"]
-    inlines = [OwnerInline, LinkInline, StatusUpdateInline]
+class RecommendationAdmin(ImportExportMixin, StaffAdmin):
+    form = RecommendationAdminForm
+    resource_classes = [RecommendationResource]
+    formats = [CSV, XLSX]
+    object_history_template = "admin/recommendations/recommendation/object_history.html"
+    list_display = [
+        "label",
+        "review",
+        "short_text",
+        "lead",
+        "current_status",
+        "last_published",
+        "stale",
+        "overdue",
+        "drafts",
+        "owner_and_mopac",
+    ]
+    list_display_links = ["label"]
+    list_filter = [
+        "review",
+        ("owners", admin.RelatedOnlyFieldListFilter),
+        "current_status",
+        StaleFilter,
+        OverdueFilter,
+        DraftsFilter,
+        AssessmentsDifferFilter,
+        "is_restricted",
+    ]
+    search_fields = ["=number", "text"]
+    list_per_page = 50
+    readonly_fields = ["current_status", "current_status_date", "assessments", "target_date_note"]
+    inlines = [
+        OwnerInline,
+        LinkInline,
+        TargetDateChangeInline,
+        StatusHistoryInline,
+        NewUpdateInline,
+    ]
+
+    def get_fieldsets(self, request, obj=None):
+        staff_only = ["internal_notes", "is_restricted"]
+        if not sees_all_agencies(request.user):
+            # Contributors do not see MOPAC's notes, which may concern other agencies.
+            staff_only = ["is_restricted"]
+        # The version and the reason for a move belong to the form, not to a read-only view.
+        editing = obj is None or self.has_change_permission(request, obj)
+        version = ["opened_version"] if editing else []
+        reason = ["target_date_reason"] if editing else []
+        return [
+            (None, {"fields": ["review", "number", "position", "section", "text", *version]}),
+            ("Owner's response", {"fields": ["response", "response_reason"]}),
+            ("Progress", {"fields": ["current_status", "current_status_date", "assessments"]}),
+            ("Target date", {"fields": ["target_date", *reason, "target_date_note"]}),
+            ("Staff only (never shown publicly)", {"fields": staff_only}),
+        ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .visible_to(request.user)
+            .with_flags()
+            .with_drafts()
+            .with_assessments()
+            .select_related("review")
+            .prefetch_related("ownerships__agency")
+        )
+
+    def save_model(self, request, obj, form, change):
+        services.save_recommendation(
+            obj,
+            changed_by=request.user,
+            expected_version=form.cleaned_data.get("opened_version"),
+            target_date_reason=form.cleaned_data.get("target_date_reason", ""),
+        )
+
+    def view_on_site(self, obj):
+        # A restricted recommendation has no public page.
+        return None if obj.is_restricted else obj.get_absolute_url()
+
+    # ---- changelist columns ----
+
+    @admin.display(description="Number", ordering="position")
+    def label(self, obj):
+        return obj.number or "(unnumbered)"
 
     @admin.display(description="Text")
     def short_text(self, obj):
         return obj.text if len(obj.text) <= 90 else obj.text[:89] + "…"
+
+    @admin.display(description="Lead owner")
+    def lead(self, obj):
+        lead = obj.lead_owner
+        return (lead.abbreviation or lead.name) if lead else "—"
+
+    @admin.display(description="Last published", ordering="last_published_at")
+    def last_published(self, obj):
+        return timezone.localdate(obj.last_published_at) if obj.last_published_at else None
+
+    @admin.display(description="Stale", boolean=True, ordering="is_stale")
+    def stale(self, obj):
+        return obj.is_stale
+
+    @admin.display(description="Overdue", boolean=True, ordering="is_overdue")
+    def overdue(self, obj):
+        return obj.is_overdue
+
+    @admin.display(description="Drafts", boolean=True, ordering="has_drafts")
+    def drafts(self, obj):
+        return obj.has_drafts
+
+    @admin.display(description="Owner vs MOPAC")
+    def owner_and_mopac(self, obj):
+        if obj.owner_status and obj.mopac_status and obj.owner_status != obj.mopac_status:
+            return (
+                f"Owner: {Status(obj.owner_status).label} · MOPAC: {Status(obj.mopac_status).label}"
+            )
+        return ""
+
+    # ---- change form ----
+
+    @admin.display(description="Owner's report and MOPAC's assessment")
+    def assessments(self, obj):
+        latest = selectors.latest_by_assessment(obj)
+        owner = latest.get(StatusUpdate.Assessment.OWNER)
+        mopac = latest.get(StatusUpdate.Assessment.MOPAC)
+        if owner and mopac and owner.status != mopac.status:
+            return format_html(
+                '<table class="assessments"><thead><tr><th scope="col">Reported by the owner'
+                '</th><th scope="col">Assessed by MOPAC</th></tr></thead><tbody><tr>'
+                "<td><strong>{}</strong> ({})<br>{}</td><td><strong>{}</strong> ({})<br>{}</td>"
+                "</tr></tbody></table>",
+                owner.get_status_display(),
+                owner.status_date,
+                owner.narrative,
+                mopac.get_status_display(),
+                mopac.status_date,
+                mopac.narrative,
+            )
+        if owner and mopac:
+            return f"Both say {owner.get_status_display()}."
+        if owner or mopac:
+            only = owner or mopac
+            return f"{only.get_status_display()}: {only.get_assessment_display().lower()}."
+        return "No published report or assessment yet."
+
+    @admin.display(description="Deadline")
+    def target_date_note(self, obj):
+        moves = obj.target_date_changes.exclude(old_date=None).count()
+        moved = f" Moved {moves} time{'s' if moves != 1 else ''}." if moves else ""
+        if obj.is_overdue:
+            return f"Overdue: the target date has passed.{moved}"
+        return moved.strip() or "—"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.visible_object(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "preview_url": reverse("admin:recommendations_recommendation_preview", args=[obj.pk]),
+        }
+        if request.user.has_perm("recommendations.add_statusupdate"):
+            extra_context["draft_update_url"] = (
+                reverse("admin:recommendations_statusupdate_add")
+                + "?"
+                + urlencode({"recommendation": obj.pk})
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The recommendation's own changes and, below, those of its owners, links, status
+        updates and target dates."""
+        obj = self.visible_object(request, object_id)
+        records = [
+            *RecommendationOwner.history.filter(recommendation_id=obj.pk),
+            *RecommendationLink.history.filter(source_id=obj.pk),
+            *StatusUpdate.history.filter(recommendation_id=obj.pk),
+            *TargetDateChange.history.filter(recommendation_id=obj.pk),
+        ]
+        records.sort(key=lambda record: record.history_date, reverse=True)
+        related = [
+            {
+                "date": record.history_date,
+                "kind": record.instance_type._meta.verbose_name,
+                "object": record.history_object,
+                "change": record.get_history_type_display(),
+                "user": record.history_user,
+            }
+            for record in records
+        ]
+        extra_context = {**(extra_context or {}), "related_history": related}
+        return super().history_view(request, object_id, extra_context)
+
+    # ---- preview ----
+
+    def get_urls(self):
+        preview = path(
+            "<path:object_id>/preview/",
+            self.admin_site.admin_view(self.preview_view),
+            name="recommendations_recommendation_preview",
+        )
+        return [preview, *super().get_urls()]
+
+    def preview_view(self, request, object_id):
+        """The recommendation's public page exactly as an anonymous visitor gets it."""
+        obj = self.visible_object(request, object_id)
+        return render_as_anonymous(request, obj.get_absolute_url())
+
+    # ---- import and export ----
+
+    def has_import_permission(self, request):
+        # Contributors may import update drafts for their own agencies; the resource holds
+        # every row to the importing user's role and agencies.
+        return request.user.has_perm("recommendations.add_statusupdate")
+
+    def has_export_permission(self, request):
+        return sees_all_agencies(request.user)
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
+
+    def get_import_data_kwargs(self, **kwargs):
+        # One bad row rolls back the whole import, so a file is loaded whole or not at all.
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            messages.error(
+                request,
+                "Nothing was imported: the file no longer passes the checks, probably because "
+                "the data changed after the preview. Import it again to see the errors.",
+            )
+            return HttpResponseRedirect(reverse("admin:recommendations_recommendation_import"))
+        return super().process_result(result, request)
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, UnicodeDecodeError):
+            form.add_error(
+                "import_file",
+                "The file is not UTF-8 text. In your spreadsheet, save it as “CSV UTF-8” (or "
+                "as .xlsx) and import it again.",
+            )
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
+
+
+@admin.register(StatusUpdate)
+class StatusUpdateAdmin(StaffAdmin):
+    """Drafts awaiting publication, the bulk "publish" action, and the draft form. Published
+    and withheld updates are read-only and nothing is ever deleted."""
+
+    form = StatusUpdateForm
+    list_display = [
+        "recommendation",
+        "status",
+        "status_date",
+        "assessment",
+        "publication",
+        "recorded_by",
+        "recorded_at",
+    ]
+    list_filter = [
+        "publication",
+        "assessment",
+        "status",
+        "recommendation__review",
+        ("recommendation__owners", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["recommendation__review", "recorded_by"]
+    search_fields = ["=recommendation__number", "narrative"]
+    date_hierarchy = "status_date"
+    actions = ["publish_selected_drafts"]
+    readonly_fields = ["staff_note", "recorded_by", "recorded_at", "published_at"]
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).visible_to(request.user).with_staff_note_for(request.user)
+        )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user
+        return form
+
+    def get_fields(self, request, obj=None):
+        fields = ["recommendation", *UPDATE_FIELDS]
+        if obj is None or self.has_change_permission(request, obj):
+            return [*fields, "opened_version"]
+        # Read-only: show the staff-only detail only where this user may read it.
+        fields[fields.index("staff_detail")] = "staff_note"
+        return [*fields, "recorded_by", "recorded_at", "published_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            return [*self.readonly_fields, "recommendation"]
+        return self.readonly_fields
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is None:
+            return True
+        if obj.publication != StatusUpdate.Publication.DRAFT:
+            return False
+        try:
+            services.check_may_edit_draft(request.user, obj)
+        except ValidationError:
+            return False
+        return True
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm(PUBLISH_UPDATES)
+
+    def save_model(self, request, obj, form, change):
+        form.instance = form.record()
+
+    @admin.display(description="Staff-only detail")
+    def staff_note(self, update):
+        return update.staff_note
+
+    @admin.action(description="Publish selected drafts", permissions=["publish"])
+    def publish_selected_drafts(self, request, queryset):
+        published, refused = 0, []
+        for update in queryset.select_related("recommendation__review"):
+            try:
+                services.publish_update(update, published_by=request.user)
+            except ValidationError as error:
+                refused.append(f"{update.recommendation} ({update}): {' '.join(error.messages)}")
+            else:
+                published += 1
+        if published:
+            self.message_user(request, f"Published {published} update(s).", messages.SUCCESS)
+        for reason in refused:
+            self.message_user(request, f"Not published: {reason}", messages.ERROR)
+
+
+class AgencyMembershipInline(admin.TabularInline):
+    model = AgencyMembership
+    extra = 1
+    autocomplete_fields = ["agency"]
+    verbose_name_plural = "Agencies (an agency contributor works only on these)"
+
+
+@admin.register(AgencyMembership)
+class AgencyMembershipAdmin(StaffAdmin):
+    list_display = ["user", "agency"]
+    list_filter = [("agency", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["user__username", "agency__name"]
+    autocomplete_fields = ["agency"]
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    """Django's user admin, with the agencies each user works for."""
+
+    inlines = [AgencyMembershipInline]

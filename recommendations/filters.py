@@ -3,6 +3,8 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from reviews.models import Review
 
@@ -65,12 +67,15 @@ class RecommendationFilter(django_filters.FilterSet):
     as_at = django_filters.DateFilter(
         method="keep", label="Status as at", widget=forms.DateInput(attrs={"type": "date"})
     )
-    report = django_filters.ModelChoiceFilter(
-        queryset=Review.objects.filter(kind=Review.Kind.PROGRESS_REPORT),
-        to_field_name="slug",
-        method="keep",
-        label="Status as published in",
-        empty_label="None: the latest status",
+    # The API schema cannot infer a filter's type from a method: a report is given by its slug.
+    report = extend_schema_field(OpenApiTypes.STR)(
+        django_filters.ModelChoiceFilter(
+            queryset=Review.objects.filter(kind=Review.Kind.PROGRESS_REPORT),
+            to_field_name="slug",
+            method="keep",
+            label="Status as published in",
+            empty_label="None: the latest status",
+        )
     )
     ordering = django_filters.ChoiceFilter(
         choices=list(ORDERING_LABELS.items()),

@@ -5,12 +5,17 @@ What the public may see is decided here, once: ``Recommendation.objects.public()
 ``PUBLIC_FIELDS`` tuples are the only fields they render.
 """
 
+import calendar
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 
 class Status(models.TextChoices):
@@ -32,6 +37,42 @@ class Status(models.TextChoices):
     def closed(cls):
         """The statuses the 2017 report counts as done."""
         return [cls.RESOLVED, cls.RESOLVED_OTHER_MEANS]
+
+
+# Nothing more is expected of a recommendation in these statuses: it is never stale or overdue.
+SETTLED_STATUSES = [*Status.closed(), Status.NOT_TAKEN_FORWARD]
+
+
+class Role:
+    """The staff roles: Django groups created by a migration, named here once."""
+
+    EDITOR = "MOPAC editor"
+    CONTRIBUTOR = "Agency contributor"
+    REVIEWER = "Read-only reviewer"
+
+
+# Without this permission a user sees only the recommendations their agencies own.
+VIEW_ALL_AGENCIES = "recommendations.view_all_agencies"
+PUBLISH_UPDATES = "recommendations.publish_statusupdate"
+
+
+def sees_all_agencies(user):
+    """Whether the user sees every agency's recommendations (editors, reviewers, superusers)."""
+    return user.is_active and user.has_perm(VIEW_ALL_AGENCIES)
+
+
+def months_before(date, months):
+    """The same day ``months`` calendar months earlier (the month's last day if it is shorter)."""
+    month_index = date.year * 12 + date.month - 1 - months
+    year, month = divmod(month_index, 12)
+    day = min(date.day, calendar.monthrange(year, month + 1)[1])
+    return datetime.date(year, month + 1, day)
+
+
+validate_recommendation_number = RegexValidator(
+    r"^[0-9]+(\.[0-9]+)*[a-z]?$",
+    "A recommendation number is digits as the document gives them, e.g. 12, 12a or 3.1.",
+)
 
 
 STATUS_DESCRIPTIONS = {
@@ -67,6 +108,8 @@ class Agency(models.Model):
 
     PUBLIC_FIELDS = ("name", "abbreviation", "slug", "sector")
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "agencies"
@@ -76,6 +119,21 @@ class Agency(models.Model):
 
     def get_absolute_url(self):
         return reverse("recommendations:agency_detail", kwargs={"slug": self.slug})
+
+
+def _stale(today):
+    """The stale condition; it needs the ``last_published_at`` annotation."""
+    cutoff = months_before(today or timezone.localdate(), settings.STALE_AFTER_MONTHS)
+    since = datetime.datetime.combine(cutoff, datetime.time(), timezone.get_current_timezone())
+    return ~Q(current_status__in=SETTLED_STATUSES) & (
+        Q(last_published_at__lt=since) | Q(last_published_at=None, created_at__lt=since)
+    )
+
+
+def _overdue(today):
+    return ~Q(current_status__in=SETTLED_STATUSES) & Q(
+        target_date__lt=today or timezone.localdate()
+    )
 
 
 class RecommendationQuerySet(models.QuerySet):
@@ -88,6 +146,74 @@ class RecommendationQuerySet(models.QuerySet):
     def resolved(self):
         """Those whose current status counts as done."""
         return self.filter(current_status__in=Status.closed())
+
+    def visible_to(self, user):
+        """What a staff user may see: everything, or only what their agencies own."""
+        if not user.is_authenticated:
+            return self.none()
+        if sees_all_agencies(user):
+            return self
+        owned = RecommendationOwner.objects.filter(agency__memberships__user=user)
+        return self.filter(pk__in=owned.values("recommendation"))
+
+    def with_last_published(self):
+        """Annotate ``last_published_at``: when its latest published update was published."""
+        latest = (
+            StatusUpdate.objects.published()
+            .filter(recommendation=OuterRef("pk"))
+            .order_by("-published_at")
+            .values("published_at")[:1]
+        )
+        return self.annotate(last_published_at=Subquery(latest))
+
+    def stale(self, today=None):
+        """Open recommendations with no published update (or, if they never had one, created)
+        within ``settings.STALE_AFTER_MONTHS`` months."""
+        return self.with_last_published().filter(_stale(today))
+
+    def overdue(self, today=None):
+        """Open recommendations whose target date has passed."""
+        return self.filter(_overdue(today))
+
+    def with_flags(self, today=None):
+        """Annotate ``last_published_at`` and the ``is_stale`` and ``is_overdue`` flags."""
+        return self.with_last_published().annotate(
+            is_stale=models.ExpressionWrapper(_stale(today), output_field=models.BooleanField()),
+            is_overdue=models.ExpressionWrapper(
+                _overdue(today), output_field=models.BooleanField()
+            ),
+        )
+
+    def with_drafts(self):
+        """Annotate ``has_drafts``: whether it has updates awaiting publication."""
+        drafts = StatusUpdate.objects.drafts().filter(recommendation=OuterRef("pk"))
+        return self.annotate(has_drafts=Exists(drafts))
+
+    def with_assessments(self):
+        """Annotate ``owner_status`` and ``mopac_status``: the latest published status reported
+        by the owner and assessed by MOPAC (None where there is none)."""
+        annotations = {}
+        for name, assessment in (
+            ("owner_status", StatusUpdate.Assessment.OWNER),
+            ("mopac_status", StatusUpdate.Assessment.MOPAC),
+        ):
+            latest = (
+                StatusUpdate.objects.published()
+                .filter(recommendation=OuterRef("pk"), assessment=assessment)
+                .latest_first()
+                .values("status")[:1]
+            )
+            annotations[name] = Subquery(latest)
+        return self.annotate(**annotations)
+
+    def assessments_differ(self):
+        """Those whose owner's report and MOPAC's assessment give different statuses."""
+        return (
+            self.with_assessments()
+            .exclude(owner_status=None)
+            .exclude(mopac_status=None)
+            .exclude(owner_status=F("mopac_status"))
+        )
 
 
 class Recommendation(models.Model):
@@ -140,6 +266,11 @@ class Recommendation(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Raised by every saved change; a form opened on an older version is refused.",
+    )
 
     PUBLIC_FIELDS = (
         "number",
@@ -152,11 +283,26 @@ class Recommendation(models.Model):
         "current_status",
         "current_status_date",
     )
+    # What staff edit directly, in the admin and in spreadsheets, besides the review; the
+    # services keep the rest.
+    EDITED_FIELDS = (
+        "number",
+        "position",
+        "section",
+        "text",
+        "response",
+        "response_reason",
+        "target_date",
+        "is_restricted",
+        "internal_notes",
+    )
 
     objects = RecommendationQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["review__published_on", "position"]
+        permissions = [("view_all_agencies", "Can see every agency's recommendations")]
         constraints = [
             models.UniqueConstraint(
                 fields=["review", "number"],
@@ -202,6 +348,8 @@ class RecommendationOwner(models.Model):
     )
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="ownerships")
     is_lead = models.BooleanField(default=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-is_lead", "agency__name"]
@@ -249,6 +397,8 @@ class RecommendationLink(models.Model):
         help_text="Link to a whole review when no single recommendation is meant.",
     )
     note = models.CharField(max_length=300, blank=True, help_text="Public. Why they are linked.")
+
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
@@ -301,6 +451,31 @@ class StatusUpdateQuerySet(models.QuerySet):
 
     def latest_first(self):
         return self.order_by("-status_date", "-recorded_at", "-id")
+
+    def visible_to(self, user):
+        """Updates of the recommendations the user may see."""
+        return self.filter(recommendation__in=Recommendation.objects.visible_to(user))
+
+    def recorded_within(self, user):
+        """Updates recorded by the user or by someone in one of their agencies (every update,
+        for users who see all agencies): those whose staff-only detail the user may read."""
+        if sees_all_agencies(user):
+            return self
+        colleagues = AgencyMembership.objects.filter(agency__memberships__user=user)
+        return self.filter(Q(recorded_by=user) | Q(recorded_by__in=colleagues.values("user")))
+
+    def with_staff_note_for(self, user):
+        """Annotate ``staff_note``: the staff-only detail where the user may read it, else ""."""
+        if sees_all_agencies(user):
+            return self.annotate(staff_note=F("staff_detail"))
+        readable = self.model.objects.recorded_within(user).filter(pk=OuterRef("pk"))
+        return self.annotate(
+            staff_note=models.Case(
+                models.When(Exists(readable), then=F("staff_detail")),
+                default=Value(""),
+                output_field=models.TextField(),
+            )
+        )
 
     def delete(self):
         raise HistoryIsAppendOnly("Status history is append-only: updates cannot be deleted.")
@@ -377,10 +552,32 @@ class StatusUpdate(models.Model):
     )
 
     objects = StatusUpdateQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-status_date", "-recorded_at", "-id"]
         get_latest_by = ["status_date", "recorded_at", "id"]
+        permissions = [("publish_statusupdate", "Can publish or withhold status updates")]
+        indexes = [
+            # The latest published update of each recommendation (current status, status as
+            # at a date) is an index probe, not a scan of the history.
+            models.Index(
+                "recommendation",
+                "publication",
+                models.F("status_date").desc(),
+                models.F("recorded_at").desc(),
+                models.F("id").desc(),
+                name="update_latest_per_rec",
+            ),
+            # Feeds and "what changed" read the newest updates first.
+            models.Index(
+                models.F("status_date").desc(),
+                models.F("recorded_at").desc(),
+                models.F("id").desc(),
+                name="update_newest_first",
+            ),
+            models.Index(fields=["published_at"], name="update_published_at"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(publication="withheld") | ~Q(withheld_reason=""),
@@ -415,3 +612,70 @@ class StatusUpdate(models.Model):
     @property
     def public_narrative(self):
         return self.narrative if self.is_public_content else ""
+
+
+class AgencyMembership(models.Model):
+    """Binds a staff user to an agency: an agency contributor sees and drafts updates only for
+    the recommendations their agencies own."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agency_memberships"
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="memberships")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agency__name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "agency"], name="membership_once_per_agency")
+        ]
+
+    def __str__(self):
+        return f"{self.user} in {self.agency}"
+
+
+class TargetDateChange(models.Model):
+    """One move of a recommendation's target date, keeping the old date and the reason, so
+    slipped deadlines stay visible. Append-only."""
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.PROTECT, related_name="target_date_changes"
+    )
+    old_date = models.DateField(null=True, blank=True, help_text="Blank when first set.")
+    new_date = models.DateField(null=True, blank=True, help_text="Blank when the date was removed.")
+    reason = models.TextField(
+        blank=True, help_text="Public. Why the date moved; required once a date has been set."
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="target_date_changes",
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    PUBLIC_FIELDS = ("old_date", "new_date", "reason", "changed_at")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(old_date__isnull=True) | ~Q(reason=""),
+                name="moved_target_date_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Target date {self.old_date or 'unset'} → {self.new_date or 'unset'}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise HistoryIsAppendOnly("Target date changes cannot be rewritten.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise HistoryIsAppendOnly("Target date changes cannot be deleted.")

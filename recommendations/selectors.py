@@ -1,7 +1,10 @@
 """Reads shared by the public pages, the downloads and the API."""
 
+import datetime
+
 from django.db.models import Count, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from .models import Recommendation, Status, StatusUpdate
 
@@ -119,9 +122,10 @@ def public_links(recommendation):
 
 def public_updates_since(since):
     """Public updates dated or published on or after ``since``, newest first."""
+    start_of_day = timezone.make_aware(datetime.datetime.combine(since, datetime.time()))
     return (
         StatusUpdate.objects.public()
-        .filter(Q(status_date__gte=since) | Q(published_at__date__gte=since))
+        .filter(Q(status_date__gte=since) | Q(published_at__gte=start_of_day))
         .select_related("recommendation__review", "source_review")
         .latest_first()
     )

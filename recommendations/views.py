@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 from reviews.models import Review
 
 from . import selectors
+from .caching import cached_aggregate
 from .filters import RecommendationFilter
 from .forms import ChangesForm
 from .models import Agency, Recommendation, Status, StatusUpdate
@@ -35,7 +36,12 @@ def paginate(request, queryset):
 
 def facet_counts(request):
     """For each facet, how many recommendations each option would give with the other
-    filters applied: one grouped query per facet."""
+    filters applied: one grouped query per facet, cached until public data changes."""
+    params = sorted((key, request.GET.getlist(key)) for key in request.GET if key != "page")
+    return cached_aggregate("facets", params, lambda: compute_facet_counts(request))
+
+
+def compute_facet_counts(request):
     counts = {}
     for facet, field in FACETS.items():
         data = request.GET.copy()
@@ -131,7 +137,9 @@ def recommendation_detail(request, pk):
 def agency_list(request):
     """Every owning agency with its recommendations' status split across all reviews."""
     queryset = selectors.with_shown_status(Recommendation.objects.public())
-    breakdowns = selectors.breakdowns_by(queryset, "owners__slug")
+    breakdowns = cached_aggregate(
+        "agencies", (), lambda: selectors.breakdowns_by(queryset, "owners__slug")
+    )
     agencies = [
         {"agency": agency, "chart": breakdowns.get(agency.slug, [])}
         for agency in Agency.objects.all()

@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 
 class Review(models.Model):
@@ -49,6 +50,8 @@ class Review(models.Model):
         blank=True,
         help_text="Public note on what the tracker holds of this document and what is missing.",
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["published_on", "slug"]

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
 from recommendations import selectors
+from recommendations.caching import cached_aggregate
 from recommendations.models import Recommendation
 from recommendations.views import filtered_list_url
 
@@ -14,7 +15,9 @@ from .models import Review
 def review_list(request):
     """Every document with its stated and loaded recommendation counts."""
     queryset = selectors.with_shown_status(Recommendation.objects.public())
-    breakdowns = selectors.breakdowns_by(queryset, "review_id")
+    breakdowns = cached_aggregate(
+        "reviews", (), lambda: selectors.breakdowns_by(queryset, "review_id")
+    )
     reviews = [
         {
             "review": review,

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import override_settings
 
@@ -48,6 +49,26 @@ def plain_static_files():
     plain = {**settings.STORAGES, "staticfiles": {"BACKEND": STATIC_BACKEND}}
     with override_settings(STORAGES=plain):
         yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def unthrottled_api():
+    """The whole suite talks to the API from one address, faster than any visitor may: only
+    ``tests/recommendations/test_api.py``'s throttling test puts the real rate back."""
+    rates = {"anon": "1000000/minute"}
+    with override_settings(
+        REST_FRAMEWORK={**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    ):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def no_response_cache(settings):
+    """Tests see every change at once: the public response cache is off unless a test turns it
+    on (tests/recommendations/test_caching.py), and starts empty."""
+    settings.PUBLIC_CACHE_SECONDS = 0
+    settings.PUBLIC_AGGREGATE_CACHE_SECONDS = 0
+    cache.clear()
 
 
 @pytest.fixture

@@ -5,7 +5,15 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
-from recommendations.models import Agency, Recommendation, RecommendationOwner, Status
+from recommendations.models import (
+    Agency,
+    AgencyMembership,
+    Recommendation,
+    RecommendationLink,
+    RecommendationOwner,
+    Role,
+    Status,
+)
 from reviews.models import Review
 
 
@@ -64,7 +72,51 @@ class RecommendationOwnerFactory(factory.django.DjangoModelFactory):
     is_lead = False
 
 
+class RecommendationLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RecommendationLink
+
+    source = factory.SubFactory(RecommendationFactory)
+    kind = RecommendationLink.Kind.FOLLOWS_UP
+    target = factory.SubFactory(RecommendationFactory)
+
+
 LEAK_PREFIX = "LEAKMARKER"
+
+
+class AgencyMembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgencyMembership
+
+    user = factory.SubFactory(UserFactory)
+    agency = factory.SubFactory(AgencyFactory)
+
+
+def staff_user(role=None, agencies=(), **values):
+    """A staff user in the group of ``role`` (a ``recommendations.models.Role`` name), a member
+    of ``agencies``. Without a role, a superuser."""
+    from django.contrib.auth.models import Group
+
+    if role is None:
+        values.update(is_superuser=True)
+    user = UserFactory(**values)
+    if role is not None:
+        user.groups.add(Group.objects.get(name=role))
+    for agency in agencies:
+        AgencyMembershipFactory(user=user, agency=agency)
+    return user
+
+
+def status_update(recommendation, **values):
+    """Record an update through the services: published "In progress" unless told otherwise."""
+    from recommendations import services
+    from recommendations.models import StatusUpdate
+
+    values.setdefault("status", Status.IN_PROGRESS)
+    values.setdefault("status_date", datetime.date(2024, 1, 15))
+    values.setdefault("narrative", "Work is under way.")
+    values.setdefault("publication", StatusUpdate.Publication.PUBLISHED)
+    return services.record_status_update(recommendation=recommendation, **values)
 
 
 def plant_markers():
@@ -89,10 +141,14 @@ def plant_markers():
             "restricted-section",
             "restricted-update",
             "restricted-notes",
+            "link-from-restricted",
+            "link-to-restricted",
             "officer-name",
         )
     }
-    officer = UserFactory(username=markers["officer-name"], first_name=markers["officer-name"])
+    officer = staff_user(
+        Role.EDITOR, username=markers["officer-name"], first_name=markers["officer-name"]
+    )
     review = ReviewFactory(slug="public-review")
     agency = AgencyFactory(slug="public-agency")
     public = RecommendationFactory(
@@ -107,6 +163,10 @@ def plant_markers():
         is_restricted=True,
     )
     RecommendationOwnerFactory(recommendation=restricted, agency=agency)
+    RecommendationLinkFactory(
+        source=restricted, target=public, note=markers["link-from-restricted"]
+    )
+    RecommendationLinkFactory(source=public, target=restricted, note=markers["link-to-restricted"])
 
     def record(recommendation, publication, narrative, staff_detail, **values):
         return services.record_status_update(

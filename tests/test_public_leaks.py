@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.factories import LEAK_PREFIX, plant_markers
+from tests.recommendations.test_api import api_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +69,7 @@ def public_urls(planted):
         "recommendations:feed": ["/feeds/updates/"],
         "recommendations:agency_feed": [f"/feeds/agencies/{agency}/"],
         "recommendations:review_feed": [f"/feeds/reviews/{review}/"],
+        **api_urls(planted, searches),
     }
 
 

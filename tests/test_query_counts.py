@@ -63,9 +63,9 @@ def add_recommendations(count, review=None, lead=None, partner=None):
     return review, lead, partner
 
 
-def queries_per_page(client, names):
+def queries_per_page(client, names, pages=PAGES):
     counts = {}
-    for page in PAGES:
+    for page in pages:
         url = page.format(**names)
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)

@@ -17,3 +17,10 @@ def status_label(value):
 def status_description(value):
     """The public definition of a status code."""
     return Status.description(value)
+
+
+@register.filter
+def options(bound_field):
+    """A select field's (value, label) pairs. Through iter(): django-filter's choice iterator
+    cannot give its length when its choices come from a function."""
+    return list(iter(bound_field.field.choices))

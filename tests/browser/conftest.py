@@ -4,7 +4,6 @@ Where Chromium is not installed the browser tests skip and say so; CI installs i
 HARRIS_REQUIRE_SERVICES=1, fails on that skip.
 """
 
-import os
 from pathlib import Path
 
 import pytest
@@ -12,8 +11,16 @@ import pytest
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
 
-# Playwright runs an event loop in the test thread; Django must still allow ORM calls there.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+@pytest.fixture(scope="session", autouse=True)
+def allow_orm_beside_playwright():
+    """Playwright keeps an event loop running in the test thread from the first browser test to
+    the end of the session, so Django must allow ORM calls there from then on. Set here rather
+    than at import, so the tests that run before the browser tests (among them the deploy
+    check, which rejects this variable) never see it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
 
 
 def pytest_collection_modifyitems(config, items):

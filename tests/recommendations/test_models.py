@@ -3,7 +3,10 @@
 import datetime
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.apps import apps as django_apps
+from django.contrib.auth.models import AnonymousUser
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from recommendations.models import (
@@ -11,15 +14,21 @@ from recommendations.models import (
     Recommendation,
     RecommendationLink,
     RecommendationOwner,
+    Role,
     Status,
     StatusUpdate,
+    months_before,
 )
 from tests.factories import (
     AgencyFactory,
     RecommendationFactory,
     RecommendationOwnerFactory,
     ReviewFactory,
+    UserFactory,
+    plant_markers,
+    staff_user,
 )
+from tests.test_public_leaks import public_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -197,3 +206,132 @@ def test_every_status_has_a_public_description():
 def test_ownership_string_says_lead():
     ownership = RecommendationOwner(agency=AgencyFactory.build(name="MOPAC"), is_lead=True)
     assert str(ownership) == "MOPAC (lead)"
+
+
+class TestStaffQueries:
+    """The querysets that scope and flag what staff see."""
+
+    def test_contributors_see_only_their_agencies_recommendations(
+        self, contributor, editor, reviewer, own_rec, other_rec
+    ):
+        assert set(Recommendation.objects.visible_to(contributor)) == {own_rec}
+        assert set(Recommendation.objects.visible_to(editor)) == {own_rec, other_rec}
+        assert set(Recommendation.objects.visible_to(reviewer)) == {own_rec, other_rec}
+        assert not Recommendation.objects.visible_to(AnonymousUser()).exists()
+        own_update, _ = make_update(own_rec), make_update(other_rec)
+        assert set(StatusUpdate.objects.visible_to(contributor)) == {own_update}
+
+    def test_a_user_without_a_role_or_agency_sees_nothing(self, own_rec):
+        assert not Recommendation.objects.visible_to(UserFactory()).exists()
+
+    @pytest.mark.parametrize(
+        ("date", "months", "expected"),
+        [
+            (datetime.date(2025, 3, 31), 1, datetime.date(2025, 2, 28)),
+            (datetime.date(2024, 3, 31), 1, datetime.date(2024, 2, 29)),
+            (datetime.date(2025, 1, 15), 12, datetime.date(2024, 1, 15)),
+            (datetime.date(2025, 1, 15), 13, datetime.date(2023, 12, 15)),
+        ],
+    )
+    def test_months_before_counts_calendar_months(self, date, months, expected):
+        assert months_before(date, months) == expected
+
+    def test_stale_means_no_published_update_within_the_configured_months(self, settings):
+        settings.STALE_AFTER_MONTHS = 12
+        today = datetime.date(2025, 6, 1)
+        long_ago = timezone.make_aware(datetime.datetime(2024, 1, 1))
+        recent = timezone.make_aware(datetime.datetime(2025, 1, 1))
+        never_updated_old = RecommendationFactory()
+        never_updated_new = RecommendationFactory()
+        updated_long_ago = RecommendationFactory()
+        updated_recently = RecommendationFactory()
+        resolved_long_ago = RecommendationFactory()
+        make_update(updated_long_ago, published_at=long_ago)
+        make_update(updated_recently, published_at=recent)
+        make_update(resolved_long_ago, published_at=long_ago, status=Status.RESOLVED)
+        Recommendation.objects.filter(pk=resolved_long_ago.pk).update(
+            current_status=Status.RESOLVED
+        )
+        Recommendation.objects.exclude(pk=never_updated_new.pk).update(created_at=long_ago)
+        Recommendation.objects.filter(pk=never_updated_new.pk).update(created_at=recent)
+        stale = set(Recommendation.objects.stale(today))
+        assert stale == {never_updated_old, updated_long_ago}
+        flags = dict(Recommendation.objects.with_flags(today).values_list("pk", "is_stale"))
+        assert {pk for pk, flag in flags.items() if flag} == {r.pk for r in stale}
+
+    def test_overdue_means_an_open_recommendation_past_its_target_date(self):
+        today = datetime.date(2025, 6, 1)
+        past = RecommendationFactory(target_date=datetime.date(2025, 5, 31))
+        RecommendationFactory(target_date=today)
+        RecommendationFactory(target_date=datetime.date(2020, 1, 1), current_status=Status.RESOLVED)
+        RecommendationFactory(
+            target_date=datetime.date(2020, 1, 1), current_status=Status.NOT_TAKEN_FORWARD
+        )
+        assert list(Recommendation.objects.overdue(today)) == [past]
+
+    def test_assessments_differ_compares_the_latest_published_of_each(self):
+        differ = RecommendationFactory()
+        agree = RecommendationFactory()
+        only_owner = RecommendationFactory()
+        owner = StatusUpdate.Assessment.OWNER
+        make_update(differ, assessment=owner, status=Status.RESOLVED)
+        make_update(differ, status=Status.IN_PROGRESS)
+        make_update(
+            agree, assessment=owner, status=Status.RESOLVED, status_date=datetime.date(2016, 1, 1)
+        )
+        make_update(agree, assessment=owner, status=Status.IN_PROGRESS)
+        make_update(agree, status=Status.IN_PROGRESS)
+        make_update(only_owner, assessment=owner)
+        assert list(Recommendation.objects.assessments_differ()) == [differ]
+
+    def test_contributors_read_staff_detail_only_within_their_agencies(
+        self, contributor, own_rec, other_agency
+    ):
+        rival = staff_user(Role.CONTRIBUTOR, agencies=[other_agency])
+        colleague = staff_user(Role.CONTRIBUTOR, agencies=[own_rec.ownerships.get().agency])
+        make_update(own_rec, recorded_by=rival, staff_detail="Rival's note.")
+        make_update(own_rec, recorded_by=colleague, staff_detail="Colleague's note.")
+        make_update(own_rec, staff_detail="MOPAC's note.")
+        notes = set(
+            StatusUpdate.objects.with_staff_note_for(contributor).values_list(
+                "staff_note", flat=True
+            )
+        )
+        assert notes == {"Colleague's note.", ""}
+        everything = StatusUpdate.objects.with_staff_note_for(
+            staff_user(Role.REVIEWER)
+        ).values_list("staff_note", flat=True)
+        assert set(everything) == {"Rival's note.", "Colleague's note.", "MOPAC's note."}
+
+
+class TestAuditTrail:
+    def test_every_model_keeps_a_history(self):
+        models = [
+            model
+            for app in ("recommendations", "reviews")
+            for model in django_apps.get_app_config(app).get_models()
+            if not model.__name__.startswith("Historical")
+        ]
+        assert len(models) == 8
+        assert [model for model in models if not hasattr(model, "history")] == []
+
+    def test_a_change_records_who_when_and_what(self, editor):
+        recommendation = RecommendationFactory(text="Before.")
+        recommendation.text = "After."
+        recommendation._history_user = editor
+        recommendation.save()
+        latest = recommendation.history.first()
+        assert latest.history_user == editor
+        assert latest.history_date is not None
+        change = latest.diff_against(latest.prev_record).changes[0]
+        assert (change.field, change.old, change.new) == ("text", "Before.", "After.")
+
+    def test_no_public_url_reads_the_history_tables(self, client):
+        """History copies staff-only fields, so the public site must never query it."""
+        planted = plant_markers()
+        with CaptureQueriesContext(connection) as queries:
+            for urls in public_urls(planted).values():
+                for url in urls:
+                    client.get(url)
+        assert queries.captured_queries
+        assert not [q["sql"] for q in queries.captured_queries if "historical" in q["sql"]]

@@ -1,0 +1,1 @@
+"""Benchmarks: synthetic data at scale and a load test against the production server."""

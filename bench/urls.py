@@ -1,0 +1,14 @@
+"""The site's URLs plus ``/bench/bare/``: the framework's ceiling, measured in the same run."""
+
+from django.http import HttpResponse
+from django.urls import path
+
+from harris.urls import urlpatterns as site_urlpatterns
+
+
+def bare(request):
+    """The least a Django view can do: no database, no template."""
+    return HttpResponse(b"ok", content_type="text/plain")
+
+
+urlpatterns = [path("bench/bare/", bare), *site_urlpatterns]

@@ -1,0 +1,37 @@
+"""The filters of the API's update list. Recommendations use the site's ``RecommendationFilter``."""
+
+import django_filters
+from django.db.models import Q
+
+from reviews.models import Review
+
+from ..models import Agency, Status, StatusUpdate
+
+
+class UpdateFilter(django_filters.FilterSet):
+    """Published updates since a date, on a review's or an agency's recommendations, by status."""
+
+    since = django_filters.DateFilter(
+        method="changed_since", label="Dated, or published, on or after this date (YYYY-MM-DD)."
+    )
+    review = django_filters.ModelChoiceFilter(
+        queryset=Review.objects.all(),
+        to_field_name="slug",
+        field_name="recommendation__review",
+        label="Updates on this review's recommendations (its slug).",
+    )
+    agency = django_filters.ModelChoiceFilter(
+        queryset=Agency.objects.all(),
+        to_field_name="slug",
+        field_name="recommendation__owners",
+        label="Updates on this agency's recommendations (its slug).",
+    )
+    status = django_filters.ChoiceFilter(choices=Status.choices, label="The status reported.")
+
+    class Meta:
+        model = StatusUpdate
+        fields = []
+
+    def changed_since(self, queryset, name, value):
+        # As on the site's changes page: a late-published update about an earlier date counts.
+        return queryset.filter(Q(status_date__gte=value) | Q(published_at__date__gte=value))

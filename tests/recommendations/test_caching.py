@@ -1,0 +1,116 @@
+"""The public response cache: hits until public data changes, and never a stale page after."""
+
+import datetime
+
+import pytest
+
+from recommendations import services
+from recommendations.caching import bump_public_version, public_version
+from recommendations.models import Status, StatusUpdate
+from tests.factories import RecommendationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cache_on(settings):
+    settings.PUBLIC_CACHE_SECONDS = 600
+
+
+def publish(recommendation, status):
+    return services.record_status_update(
+        recommendation=recommendation,
+        status=status,
+        status_date=datetime.date(2024, 5, 1),
+        narrative=f"Now {status}.",
+        publication=StatusUpdate.Publication.PUBLISHED,
+    )
+
+
+def test_a_repeat_anonymous_request_is_served_from_the_cache(client, cache_on):
+    RecommendationFactory()
+    first, second = client.get("/recommendations/"), client.get("/recommendations/")
+    assert (first["X-Public-Cache"], second["X-Public-Cache"]) == ("miss", "hit")
+    assert first.content == second.content
+    assert second["Content-Security-Policy"]  # the middleware still adds its headers
+
+
+def test_a_publish_is_visible_on_the_very_next_request(
+    client, cache_on, django_capture_on_commit_callbacks
+):
+    recommendation = RecommendationFactory()
+    url = recommendation.get_absolute_url()
+    assert b"Not yet assessed" in client.get(url).content
+    assert client.get(url)["X-Public-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(recommendation, Status.RESOLVED)
+    fresh = client.get(url)
+    assert fresh["X-Public-Cache"] == "miss"
+    assert b"Now resolved." in fresh.content
+
+
+def test_a_draft_is_never_shown_even_after_the_version_moves(
+    client, cache_on, django_capture_on_commit_callbacks
+):
+    recommendation = RecommendationFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_status_update(
+            recommendation=recommendation,
+            status=Status.RESOLVED,
+            status_date=datetime.date(2024, 5, 1),
+            narrative="A draft.",
+        )
+    assert b"A draft." not in client.get(recommendation.get_absolute_url()).content
+
+
+def test_different_queries_and_formats_are_cached_apart(client, cache_on):
+    RecommendationFactory(text="Bridges.")
+    RecommendationFactory(text="Airports.")
+    assert client.get("/recommendations/?q=Bridges").context["page"].paginator.count == 1
+    assert b"Airports." in client.get("/recommendations/?q=Airports").content
+    csv = client.get("/recommendations/export.csv")
+    assert csv["Content-Type"] == "text/csv; charset=utf-8"
+
+
+def test_staff_are_never_served_from_the_cache(client, cache_on):
+    RecommendationFactory()
+    client.get("/recommendations/")
+    client.force_login(UserFactory())
+    assert not client.get("/recommendations/").has_header("X-Public-Cache")
+
+
+def test_error_responses_are_not_cached(client, cache_on):
+    client.get("/recommendations/?agency=nobody")
+    assert client.get("/recommendations/?agency=nobody")["X-Public-Cache"] == "miss"
+
+
+def test_the_version_moves_on_every_bump():
+    before = public_version()
+    bump_public_version()
+    assert public_version() == before + 1
+
+
+def test_api_answers_are_cached_until_a_publish(
+    client, cache_on, django_capture_on_commit_callbacks
+):
+    recommendation = RecommendationFactory()
+    url = f"/api/recommendations/{recommendation.pk}/"
+    assert client.get(url)["X-Public-Cache"] == "miss"
+    assert client.get(url)["X-Public-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(recommendation, Status.RESOLVED)
+    fresh = client.get(url)
+    assert fresh["X-Public-Cache"] == "miss"
+    assert fresh.json()["current_status"] == Status.RESOLVED
+
+
+def test_cached_api_answers_still_count_against_the_rate_limit(client, cache_on, settings):
+    from django.core.cache import cache
+
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "3/minute"},
+    }
+    cache.clear()
+    statuses = [client.get("/api/reviews/").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
