@@ -6,6 +6,7 @@ accident; everything else here is an identifier, a link or a label. Callers pass
 ``Recommendation.objects.public()`` and ``StatusUpdate.objects.public()`` only.
 """
 
+from functools import cached_property
 from urllib.parse import urlencode
 
 from drf_spectacular.types import OpenApiTypes
@@ -193,11 +194,17 @@ class RecommendationSerializer(RecommendationReferenceSerializer):
         date = getattr(recommendation, "shown_status_date", recommendation.current_status_date)
         return date.isoformat() if date else None
 
+    @cached_property
+    def _owners(self):
+        # One serializer for every row's owners: building one per row costs more than the rest
+        # of the row.
+        return AgencySummarySerializer(many=True, context=self.context)
+
     @extend_schema_field(AgencySummarySerializer(many=True))
     def get_owners(self, recommendation):
         # Reads the prefetched ownerships, lead first: no query per row.
         agencies = [ownership.agency for ownership in recommendation.ownerships.all()]
-        return AgencySummarySerializer(agencies, many=True, context=self.context).data
+        return self._owners.to_representation(agencies)
 
     @extend_schema_field(serializers.SlugField(allow_null=True))
     def get_lead_owner(self, recommendation):
