@@ -1,9 +1,10 @@
 """Whole-response caching of public pages and API responses, invalidated exactly on change.
 
 Public data changes only when staff write it, so an anonymous response can be served from the
-cache until then. Every cached response is stored under the current *public data version*; any
-write to a public model bumps the version once its transaction commits (``signals.py``), which
-makes every older entry unreachable: the very next request after a publish is rendered afresh.
+cache until then. Every cached response is stamped with the *public data version* it was
+rendered at and is served only while that is still the current version; any write to a public
+model bumps the version once its transaction commits (``signals.py``), so the very next request
+after a publish is rendered afresh. Version and entry are read in one round trip to the cache.
 The version lives in the shared cache (Redis or the database in production), so every server
 process sees a bump at once.
 """
@@ -39,12 +40,24 @@ def bump_public_version():
 
 
 def response_key(request):
-    """The cache key of a response: version, host, negotiated format and full path."""
+    """The cache key of a response: host, negotiated format and full path. The entry itself
+    records the public data version it was rendered at."""
     variant = "|".join(
         (request.get_host(), request.META.get("HTTP_ACCEPT", ""), request.get_full_path())
     )
     digest = hashlib.blake2b(variant.encode(), digest_size=16).hexdigest()
-    return f"public-response:{public_version()}:{digest}"
+    return f"public-response:{digest}"
+
+
+def _current_entry(key):
+    """(version, entry or None) in one round trip to the cache: the entry only if it was
+    rendered at the current version."""
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY)
+    if version is None:
+        return public_version(), None
+    entry = found.get(key)
+    return version, entry if entry is not None and entry[0] == version else None
 
 
 def cached_aggregate(name, params, compute):
@@ -70,11 +83,13 @@ def _cacheable(request):
     )
 
 
-def _store(key, response):
+def _store(key, version, response):
     if response.status_code != 200 or response.streaming or response.cookies:
         return
     headers = {name: response[name] for name in CACHED_HEADERS if response.has_header(name)}
-    cache.set(key, (response.content, headers), settings.PUBLIC_CACHE_SECONDS)
+    # Stamped with the version read before rendering: if a publish landed meanwhile, the entry
+    # is already stale and is never served.
+    cache.set(key, (version, response.content, headers), settings.PUBLIC_CACHE_SECONDS)
 
 
 def cache_public_response(view):
@@ -89,18 +104,19 @@ def cache_public_response(view):
         if not _cacheable(request):
             return view(request, *args, **kwargs)
         key = response_key(request)
-        cached = cache.get(key)
-        if cached is not None:
-            content, headers = cached
+        version, entry = _current_entry(key)
+        if entry is not None:
+            _, content, headers = entry
             response = HttpResponse(content, headers=headers)
             response["X-Public-Cache"] = "hit"
             return response
         response = view(request, *args, **kwargs)
         response["X-Public-Cache"] = "miss"
+        store = functools.partial(_store, key, version)
         if hasattr(response, "add_post_render_callback"):
-            response.add_post_render_callback(functools.partial(_store, key))
+            response.add_post_render_callback(store)
         else:
-            _store(key, response)
+            store(response)
         return response
 
     return wrapper

@@ -114,3 +114,12 @@ def test_cached_api_answers_still_count_against_the_rate_limit(client, cache_on,
     cache.clear()
     statuses = [client.get("/api/reviews/").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
+
+
+def test_an_entry_rendered_before_a_publish_is_never_served_after_it(client, cache_on):
+    recommendation = RecommendationFactory()
+    url = recommendation.get_absolute_url()
+    client.get(url)
+    bump_public_version()  # as a publish committing does
+    response = client.get(url)
+    assert response["X-Public-Cache"] == "miss"
