@@ -14,7 +14,7 @@ from . import selectors
 from .caching import cached_aggregate
 from .filters import RecommendationFilter
 from .forms import ChangesForm
-from .models import Agency, Recommendation, Status, StatusUpdate
+from .models import Agency, Recommendation, Status, StatusUpdate, TargetDateChange
 
 PAGE_SIZE = 50
 FACETS = {"review": "review__slug", "agency": "owners__slug", "status": "shown_status"}
@@ -125,6 +125,9 @@ def recommendation_detail(request, pk):
             "recommendation": recommendation,
             "status_description": Status.description(recommendation.current_status),
             "timeline": selectors.public_timeline(recommendation),
+            "target_date_changes": recommendation.target_date_changes.only(
+                "recommendation_id", *TargetDateChange.PUBLIC_FIELDS
+            ),
             "outgoing_links": outgoing,
             "incoming_links": incoming,
             "owner_view": owner_view if differ else None,

@@ -253,3 +253,18 @@ class TestChanges:
         response = client.get(f"/changes/?since={since}")
         assert response.status_code == 400
         assert b"Enter a real date in the format YYYY-MM-DD." in response.content
+
+
+def test_a_slipped_target_date_stays_visible_with_its_reason(client):
+    from tests.factories import staff_user
+
+    recommendation = RecommendationFactory(target_date=datetime.date(2024, 3, 31))
+    recommendation.target_date = datetime.date(2025, 3, 31)
+    services.save_recommendation(
+        recommendation,
+        changed_by=staff_user("MOPAC editor"),
+        target_date_reason="Funding was delayed.",
+    )
+    html = client.get(recommendation.get_absolute_url()).content.decode()
+    assert "31 March 2025" in html
+    assert "moved from 31 March 2024 to 31 March 2025 (Funding was delayed.)" in html
