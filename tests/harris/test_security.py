@@ -87,6 +87,13 @@ class TestHeaders:
         assert "no-cache" in cache_control and "private" in cache_control
 
 
+def user_with_password(username, **values):
+    user = UserFactory(username=username, **values)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
 class TestStaffLogin:
     def login(self, client, username, password, address="10.0.0.1"):
         return client.post(
@@ -96,9 +103,7 @@ class TestStaffLogin:
         )
 
     def test_repeated_failures_lock_the_username_at_that_address(self, client):
-        officer = UserFactory(username="officer")
-        officer.set_password(PASSWORD)
-        officer.save()
+        user_with_password("officer")
         for _ in range(settings.AXES_FAILURE_LIMIT):
             self.login(client, "officer", "wrong")
         locked = self.login(client, "officer", PASSWORD)
@@ -107,9 +112,7 @@ class TestStaffLogin:
 
     def test_a_lockout_does_not_lock_out_others_behind_the_same_address(self, client):
         for name in ("officer", "colleague"):
-            user = UserFactory(username=name)
-            user.set_password(PASSWORD)
-            user.save()
+            user_with_password(name)
         for _ in range(settings.AXES_FAILURE_LIMIT):
             self.login(client, "officer", "wrong")
         colleague = self.login(client, "colleague", PASSWORD)
@@ -117,9 +120,7 @@ class TestStaffLogin:
         assert colleague["Location"] == "/admin/"
 
     def test_the_same_user_from_another_address_is_not_locked(self, client):
-        officer = UserFactory(username="officer")
-        officer.set_password(PASSWORD)
-        officer.save()
+        user_with_password("officer")
         for _ in range(settings.AXES_FAILURE_LIMIT):
             self.login(client, "officer", "wrong", address="10.0.0.1")
         assert self.login(client, "officer", PASSWORD, address="10.0.0.2").status_code == 302
@@ -134,12 +135,10 @@ class TestStaffLogin:
         assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
         assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
 
-    def test_changing_the_password_logs_out_other_sessions(self, client, django_user_model):
+    def test_changing_the_password_logs_out_other_sessions(self, client):
         from django.test import Client
 
-        officer = UserFactory(username="officer", is_superuser=True)
-        officer.set_password(PASSWORD)
-        officer.save()
+        officer = user_with_password("officer", is_superuser=True)
         elsewhere = Client()
         elsewhere.force_login(officer)
         assert elsewhere.get("/admin/").status_code == 200
