@@ -33,6 +33,20 @@ def with_shown_status(queryset, as_at=None, report=None):
     )
 
 
+def with_assessments(queryset):
+    """Annotate ``owner_status`` and ``mopac_status``: the latest published status reported by
+    the owning agency and assessed by MOPAC, so lists can show both where they differ."""
+    published = StatusUpdate.objects.published()
+    return queryset.annotate(
+        owner_status=_status_subquery(
+            published.filter(assessment=StatusUpdate.Assessment.OWNER), "status"
+        ),
+        mopac_status=_status_subquery(
+            published.filter(assessment=StatusUpdate.Assessment.MOPAC), "status"
+        ),
+    )
+
+
 def status_breakdown(queryset):
     """(status, label, count) for every status, in vocabulary order, from ``shown_status``."""
     counts = dict(

@@ -101,7 +101,7 @@ def recommendation_list(request):
     template = "recommendations/recommendation_list.html"
     if not filterset.is_valid():
         return bad_request(request, template, context, "Check the filters below.")
-    page = paginate(request, filterset.qs)
+    page = paginate(request, selectors.with_assessments(filterset.qs))
     if page is None:
         return bad_request(request, template, context, "That page number does not exist.")
     label_options_with_counts(filterset.form, facet_counts(request))
@@ -159,8 +159,8 @@ def agency_detail(request, slug):
     queryset = selectors.with_shown_status(
         selectors.public_recommendations().filter(owners=agency)
     ).order_by("review__published_on", "position")
+    recommendations = list(selectors.with_assessments(queryset))
     breakdowns = selectors.breakdowns_by(queryset, "review_id")
-    recommendations = list(queryset)
     reviews = []
     for review in Review.objects.filter(pk__in=breakdowns):
         reviews.append(

@@ -42,7 +42,7 @@ def review_detail(request, slug):
         "reviews/review_detail.html",
         {
             "review": review,
-            "recommendations": recommendations,
+            "recommendations": selectors.with_assessments(recommendations),
             "chart": chart,
             "loaded": sum(row["count"] for row in chart),
             "list_url": filtered_list_url(request, review=review.slug),

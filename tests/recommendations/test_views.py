@@ -82,6 +82,18 @@ class TestList:
         assert listed(then) == [recommendation]
         assert listed(now) == []
 
+    def test_owner_report_and_mopac_assessment_both_listed_where_they_differ(self, client):
+        differing, agreeing = RecommendationFactory(), RecommendationFactory()
+        for recommendation, owner_says in (
+            (differing, Status.RESOLVED),
+            (agreeing, Status.IN_PROGRESS),
+        ):
+            publish(recommendation, owner_says, datetime.date(2024, 1, 1), assessment="owner")
+            publish(recommendation, Status.IN_PROGRESS, datetime.date(2024, 2, 1))
+        html = client.get("/recommendations/").content.decode()
+        assert html.count("The owner reports") == 1
+        assert "The owner reports Resolved; MOPAC assesses In progress." in html
+
     def test_sorting(self, client):
         review = ReviewFactory()
         first = RecommendationFactory(review=review, position=1)
