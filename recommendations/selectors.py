@@ -47,14 +47,6 @@ def with_assessments(queryset):
     )
 
 
-def status_breakdown(queryset):
-    """(status, label, count) for every status, in vocabulary order, from ``shown_status``."""
-    counts = dict(
-        queryset.order_by().values_list("shown_status").annotate(total=Count("pk", distinct=True))
-    )
-    return [(status, status.label, counts.get(status.value, 0)) for status in Status]
-
-
 def public_recommendations():
     """The public recommendations with what every list row shows, in two queries in all."""
     return (
@@ -134,12 +126,17 @@ def public_links(recommendation):
     return list(outgoing), list(incoming)
 
 
+def changed_since(updates, since):
+    """The updates dated, or published, on or after ``since``: a late-published update about an
+    earlier date counts. Compares ``published_at`` with the day's start, so its index is used."""
+    start_of_day = timezone.make_aware(datetime.datetime.combine(since, datetime.time()))
+    return updates.filter(Q(status_date__gte=since) | Q(published_at__gte=start_of_day))
+
+
 def public_updates_since(since):
     """Public updates dated or published on or after ``since``, newest first."""
-    start_of_day = timezone.make_aware(datetime.datetime.combine(since, datetime.time()))
     return (
-        StatusUpdate.objects.public()
-        .filter(Q(status_date__gte=since) | Q(published_at__gte=start_of_day))
+        changed_since(StatusUpdate.objects.public(), since)
         .select_related("recommendation__review", "source_review")
         .latest_first()
     )

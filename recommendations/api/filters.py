@@ -1,10 +1,10 @@
 """The filters of the API's update list. Recommendations use the site's ``RecommendationFilter``."""
 
 import django_filters
-from django.db.models import Q
 
 from reviews.models import Review
 
+from .. import selectors
 from ..models import Agency, Status, StatusUpdate
 
 
@@ -33,5 +33,5 @@ class UpdateFilter(django_filters.FilterSet):
         fields = []
 
     def changed_since(self, queryset, name, value):
-        # As on the site's changes page: a late-published update about an earlier date counts.
-        return queryset.filter(Q(status_date__gte=value) | Q(published_at__date__gte=value))
+        # The same rule as the site's changes page.
+        return selectors.changed_since(queryset, value)
