@@ -537,6 +537,16 @@ class StatusUpdate(models.Model):
     )
     recorded_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Staff-only: never in PUBLIC_FIELDS. Marks an owner's report MOPAC recorded for an owning
+    # agency that has no account, so it is never mistaken for the agency's own words.
+    reported_on_behalf_of = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reports_made_on_behalf",
+        help_text="Staff only. The owning agency MOPAC recorded this owner's report for.",
+    )
 
     # Staff-only: never in PUBLIC_FIELDS.
     staff_detail = models.TextField(blank=True, help_text="Staff only. Never shown publicly.")
@@ -586,6 +596,10 @@ class StatusUpdate(models.Model):
             models.CheckConstraint(
                 condition=~Q(publication="published") | Q(published_at__isnull=False),
                 name="published_update_has_publication_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(reported_on_behalf_of__isnull=True) | Q(assessment="owner"),
+                name="on_behalf_only_for_owner_reports",
             ),
         ]
 

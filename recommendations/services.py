@@ -199,12 +199,14 @@ def record_status_update(
     recorded_by=None,
     published_at=None,
     expected_version=None,
+    reported_on_behalf_of=None,
 ):
     """Validate and append one update to a recommendation's history.
 
     A published update moves the recommendation's current status; drafts and withheld updates
     never do. ``published_at`` defaults to now; the loader passes the source document's date.
-    ``recorded_by`` is held to their role (see ``check_may_record``).
+    ``recorded_by`` is held to their role (see ``check_may_record``). ``reported_on_behalf_of``
+    marks an owner's report MOPAC records for an agency without an account.
     """
     # Lock the recommendation so concurrent updates append one at a time and the current
     # status always reflects the history.
@@ -222,6 +224,7 @@ def record_status_update(
         staff_detail=staff_detail,
         corrects=corrects,
         recorded_by=recorded_by,
+        reported_on_behalf_of=reported_on_behalf_of,
     )
     if publication == StatusUpdate.Publication.PUBLISHED:
         update.published_at = published_at or timezone.now()
