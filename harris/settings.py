@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "reviews",
     "recommendations",
+    "rounds",
 ]
 
 MIDDLEWARE = [
@@ -156,6 +157,32 @@ SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
+
+# ---- Email ----
+# Round reminders go out through Django's email framework. Development needs no mail server:
+# with DEBUG on and no EMAIL_HOST, mail is printed to the console instead of sent.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG and not EMAIL_HOST
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = EMAIL_HOST or "localhost"
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# A cron job must not hang on an unresponsive mail server: fail, and retry on the next run.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "harris-tracker@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# The site's address, for links in emails (which have no request to take it from).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# Days before a progress round's deadline that contributors with outstanding reports are
+# reminded (``manage.py send_round_reminders``); they are reminded again once it has passed.
+ROUND_REMINDER_DAYS = int(os.environ.get("ROUND_REMINDER_DAYS", "7"))
 
 # ---- Caches ----
 # Throttle counts and cached pages must be shared by every server process: Redis when REDIS_URL

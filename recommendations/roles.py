@@ -30,7 +30,10 @@ HISTORY = {
         "historicalagencymembership",
     ],
     "reviews": ["historicalreview"],
+    "rounds": ["historicalround", "historicalrounditem", "historicalremindersent"],
 }
+# Progress rounds: editors open and change them (through rounds/services.py); everyone views.
+ROUNDS = {"rounds": ["round", "rounditem"]}
 
 
 def _perms(actions, models_by_app):
@@ -47,6 +50,8 @@ _VIEW_EVERYTHING = (
     | _perms(["view"], APPEND_ONLY)
     | _perms(["view"], MEMBERSHIPS)
     | _perms(["view"], HISTORY)
+    | _perms(["view"], ROUNDS)
+    | {"rounds.view_remindersent"}
     | {"recommendations.view_all_agencies"}
 )
 
@@ -57,11 +62,14 @@ ROLE_PERMISSIONS = {
         "recommendations.add_statusupdate",
         "recommendations.change_statusupdate",
         "recommendations.publish_statusupdate",
+        "rounds.add_round",
+        "rounds.change_round",
     },
     Role.REVIEWER: _VIEW_EVERYTHING,
     # No history permissions: the audit trail holds other agencies' staff-only notes.
     Role.CONTRIBUTOR: _perms(["view"], EDITED)
     | _perms(["view"], APPEND_ONLY)
+    | _perms(["view"], ROUNDS)
     | {"recommendations.add_statusupdate", "recommendations.change_statusupdate"},
 }
 
