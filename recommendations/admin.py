@@ -7,22 +7,25 @@ goes through ``services``; the audit trail (django-simple-history) is read-only.
 """
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponseRedirect
-from django.urls import get_resolver, path, resolve, reverse
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
-from simple_history.admin import SimpleHistoryAdmin
+
+from harris.admin import StaffAdmin
+from harris.preview import render_as_anonymous
 
 from . import selectors, services
+from .admin_filters import AssessmentsDifferFilter, DraftsFilter, OverdueFilter, StaleFilter
 from .admin_forms import UPDATE_FIELDS, RecommendationAdminForm, StatusUpdateForm
+from .admin_inlines import LinkInline, NewUpdateInline, OwnerInline
+from .import_preview import preview_rows
 from .models import (
     PUBLISH_UPDATES,
     Agency,
@@ -40,37 +43,6 @@ from .resources import RecommendationResource
 User = get_user_model()
 
 
-class StaffAdmin(SimpleHistoryAdmin):
-    """Base of every admin here. An object outside the user's queryset is not found, in the
-    change, delete and history views alike. The audit trail can be browsed, never reverted: a
-    revert would bypass the services' rules."""
-
-    def visible_object(self, request, object_id):
-        """The object if it is in this user's queryset; otherwise 404."""
-        obj = self.get_object(request, unquote(object_id))
-        if obj is None:
-            raise Http404(f"No {self.opts.verbose_name} with that ID.")
-        return obj
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        self.visible_object(request, object_id)
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def delete_view(self, request, object_id, extra_context=None):
-        self.visible_object(request, object_id)
-        return super().delete_view(request, object_id, extra_context)
-
-    def history_view(self, request, object_id, extra_context=None):
-        self.visible_object(request, object_id)
-        return super().history_view(request, object_id, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if request.method != "GET":
-            raise PermissionDenied("The audit trail is read-only.")
-        self.visible_object(request, object_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-
 @admin.register(Agency)
 class AgencyAdmin(StaffAdmin):
     list_display = ["name", "abbreviation", "sector"]
@@ -79,203 +51,11 @@ class AgencyAdmin(StaffAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class OwnerInline(admin.TabularInline):
-    model = RecommendationOwner
-    extra = 0
-    autocomplete_fields = ["agency"]
-
-
-class LinkInline(admin.TabularInline):
-    model = RecommendationLink
-    fk_name = "source"
-    extra = 0
-    raw_id_fields = ["target"]
-
-
-class ReadOnlyInline(admin.TabularInline):
-    """A record that is appended through the services and never changed here."""
-
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class TargetDateChangeInline(ReadOnlyInline):
-    model = TargetDateChange
-    fields = ["changed_at", "old_date", "new_date", "reason", "changed_by"]
-    readonly_fields = fields
-    verbose_name_plural = "Target date changes (kept, so slipped deadlines stay visible)"
-
-
-class StatusHistoryInline(ReadOnlyInline):
-    """The history, newest first. Past entries are read-only; drafts are edited and published
-    from their own page, and a published entry is corrected by a new update."""
-
-    model = StatusUpdate
-    fk_name = "recommendation"
-    fields = [
-        "status_date",
-        "status",
-        "assessment",
-        "publication",
-        "narrative",
-        "withheld_reason",
-        "staff_note",
-        "recorded_by",
-        "corrects",
-        "next_step",
-    ]
-    readonly_fields = fields
-    verbose_name_plural = "Status history (newest first)"
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .with_staff_note_for(request.user)
-            .select_related("recorded_by", "corrects")
-            .latest_first()
-        )
-
-    @admin.display(description="Staff-only detail")
-    def staff_note(self, update):
-        return update.staff_note
-
-    @admin.display(description="")
-    def next_step(self, update):
-        if update.publication == StatusUpdate.Publication.DRAFT:
-            url = reverse("admin:recommendations_statusupdate_change", args=[update.pk])
-            return format_html('<a href="{}">Edit or publish this draft</a>', url)
-        query = urlencode({"recommendation": update.recommendation_id, "corrects": update.pk})
-        url = reverse("admin:recommendations_statusupdate_add")
-        return format_html('<a href="{}?{}">Record a correction</a>', url, query)
-
-
-class NewUpdateInline(admin.StackedInline):
-    """The form for the next update, under the history. Saved through the services."""
-
-    model = StatusUpdate
-    form = StatusUpdateForm
-    fk_name = "recommendation"
-    fields = UPDATE_FIELDS
-    extra = 1
-    max_num = 1
-    can_delete = False
-    verbose_name = "next status update"
-    verbose_name_plural = "Record the next status update"
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).none()
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        formset.form.user = request.user
-        return formset
-
-    def has_add_permission(self, request, obj=None):
-        # Agency contributors cannot change the recommendation this form is part of; they
-        # draft from the "Draft an update" page instead.
-        return (
-            obj is not None
-            and request.user.has_perm("recommendations.change_recommendation")
-            and super().has_add_permission(request, obj)
-        )
-
-    def has_view_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class FlagFilter(admin.SimpleListFilter):
-    """A yes/no filter by one of the recommendations' QuerySet methods."""
-
-    def lookups(self, request, model_admin):
-        return [("yes", "Yes"), ("no", "No")]
-
-    def flagged(self):
-        raise NotImplementedError
-
-    def queryset(self, request, queryset):
-        flagged = self.flagged().values("pk")
-        if self.value() == "yes":
-            return queryset.filter(pk__in=flagged)
-        if self.value() == "no":
-            return queryset.exclude(pk__in=flagged)
-        return queryset
-
-
-class StaleFilter(FlagFilter):
-    title = "stale (no recent published update)"
-    parameter_name = "stale"
-
-    def flagged(self):
-        return Recommendation.objects.stale()
-
-
-class OverdueFilter(FlagFilter):
-    title = "overdue"
-    parameter_name = "overdue"
-
-    def flagged(self):
-        return Recommendation.objects.overdue()
-
-
-class DraftsFilter(FlagFilter):
-    title = "has drafts"
-    parameter_name = "drafts"
-
-    def flagged(self):
-        return Recommendation.objects.filter(updates__publication=StatusUpdate.Publication.DRAFT)
-
-
-class AssessmentsDifferFilter(FlagFilter):
-    title = "owner and MOPAC differ"
-    parameter_name = "differ"
-
-    def flagged(self):
-        return Recommendation.objects.assessments_differ()
-
-
-def render_as_anonymous(request, url):
-    """The response an anonymous visitor gets for the public ``url``, rendered in-process from
-    the public view, so staff see exactly what the public sees."""
-    anonymous = HttpRequest()
-    anonymous.method = "GET"
-    anonymous.path = anonymous.path_info = url
-    anonymous.META = {
-        key: request.META[key]
-        for key in ("SERVER_NAME", "SERVER_PORT", "HTTP_HOST", "HTTP_X_FORWARDED_PROTO")
-        if key in request.META
-    }
-    anonymous.user = AnonymousUser()
-    match = resolve(url)
-    try:
-        response = match.func(anonymous, *match.args, **match.kwargs)
-    except Http404 as error:
-        response = get_resolver().resolve_error_handler(404)(anonymous, error)
-    if hasattr(response, "render"):
-        response.render()
-    return response
-
-
 @admin.register(Recommendation)
 class RecommendationAdmin(ImportExportMixin, StaffAdmin):
     form = RecommendationAdminForm
     resource_classes = [RecommendationResource]
+    import_template_name = "admin/recommendations/recommendation/import.html"
     formats = [CSV, XLSX]
     object_history_template = "admin/recommendations/recommendation/object_history.html"
     list_display = [
@@ -303,14 +83,10 @@ class RecommendationAdmin(ImportExportMixin, StaffAdmin):
     ]
     search_fields = ["=number", "text"]
     list_per_page = 50
-    readonly_fields = ["current_status", "current_status_date", "assessments", "target_date_note"]
-    inlines = [
-        OwnerInline,
-        LinkInline,
-        TargetDateChangeInline,
-        StatusHistoryInline,
-        NewUpdateInline,
-    ]
+    readonly_fields = ["assessments", "target_date_note"]
+    inlines = [NewUpdateInline, OwnerInline, LinkInline]
+    # The officer's next step (save the update) is at the top of a long page as well.
+    save_on_top = True
 
     def get_fieldsets(self, request, obj=None):
         staff_only = ["internal_notes", "is_restricted"]
@@ -324,7 +100,7 @@ class RecommendationAdmin(ImportExportMixin, StaffAdmin):
         return [
             (None, {"fields": ["review", "number", "position", "section", "text", *version]}),
             ("Owner's response", {"fields": ["response", "response_reason"]}),
-            ("Progress", {"fields": ["current_status", "current_status_date", "assessments"]}),
+            ("Progress", {"fields": ["assessments"]}),
             ("Target date", {"fields": ["target_date", *reason, "target_date_note"]}),
             ("Staff only (never shown publicly)", {"fields": staff_only}),
         ]
@@ -342,12 +118,17 @@ class RecommendationAdmin(ImportExportMixin, StaffAdmin):
         )
 
     def save_model(self, request, obj, form, change):
+        if change and not form.has_changed():
+            return
         services.save_recommendation(
             obj,
             changed_by=request.user,
             expected_version=form.cleaned_data.get("opened_version"),
             target_date_reason=form.cleaned_data.get("target_date_reason", ""),
         )
+
+    def save_formset(self, request, form, formset, change):
+        formset.inline.save(request, formset)
 
     def view_on_site(self, obj):
         # A restricted recommendation has no public page.
@@ -416,7 +197,7 @@ class RecommendationAdmin(ImportExportMixin, StaffAdmin):
             return f"Both say {owner.get_status_display()}."
         if owner or mopac:
             only = owner or mopac
-            return f"{only.get_status_display()}: {only.get_assessment_display().lower()}."
+            return f"{only.get_status_display()} ({only.get_assessment_display()})."
         return "No published report or assessment yet."
 
     @admin.display(description="Deadline")
@@ -432,6 +213,8 @@ class RecommendationAdmin(ImportExportMixin, StaffAdmin):
         extra_context = {
             **(extra_context or {}),
             "preview_url": reverse("admin:recommendations_recommendation_preview", args=[obj.pk]),
+            "status_history": self.history_entries(request, obj),
+            "target_date_changes": obj.target_date_changes.select_related("changed_by"),
         }
         if request.user.has_perm("recommendations.add_statusupdate"):
             extra_context["draft_update_url"] = (
@@ -440,6 +223,26 @@ class RecommendationAdmin(ImportExportMixin, StaffAdmin):
                 + urlencode({"recommendation": obj.pk})
             )
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_entries(self, request, obj):
+        """The status history, newest first, each with its next step: a draft is edited and
+        published from its own page; a published or withheld one is corrected by a new update."""
+        may_record = request.user.has_perm("recommendations.add_statusupdate")
+        add_url = reverse("admin:recommendations_statusupdate_add")
+        entries = []
+        for update in selectors.staff_history(obj, request.user):
+            if update.publication == StatusUpdate.Publication.DRAFT:
+                step = (
+                    "Open this draft",
+                    reverse("admin:recommendations_statusupdate_change", args=[update.pk]),
+                )
+            elif may_record:
+                query = urlencode({"recommendation": obj.pk, "corrects": update.pk})
+                step = ("Record a correction", f"{add_url}?{query}")
+            else:
+                step = None
+            entries.append({"update": update, "next_step": step})
+        return entries
 
     def history_view(self, request, object_id, extra_context=None):
         """The recommendation's own changes and, below, those of its owners, links, status
@@ -497,6 +300,14 @@ class RecommendationAdmin(ImportExportMixin, StaffAdmin):
         # One bad row rolls back the whole import, so a file is loaded whole or not at all.
         return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
 
+    def import_action(self, request, **kwargs):
+        """The dry run's preview, row by row (``import_preview``)."""
+        response = super().import_action(request, **kwargs)
+        result = getattr(response, "context_data", {}).get("result")
+        if result is not None:
+            response.context_data["preview_rows"] = preview_rows(result)
+        return response
+
     def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():
             messages.error(
@@ -542,6 +353,7 @@ class StatusUpdateAdmin(StaffAdmin):
     ]
     list_select_related = ["recommendation__review", "recorded_by"]
     search_fields = ["=recommendation__number", "narrative"]
+    autocomplete_fields = ["recommendation"]
     date_hierarchy = "status_date"
     actions = ["publish_selected_drafts"]
     readonly_fields = ["staff_note", "recorded_by", "recorded_at", "published_at"]

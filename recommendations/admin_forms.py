@@ -10,6 +10,8 @@ from django import forms
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils import timezone
 
+from harris.forms import IsoDateInput
+
 from . import services
 from .models import (
     PUBLISH_UPDATES,
@@ -61,6 +63,7 @@ class RecommendationAdminForm(VersionedForm):
     class Meta:
         model = Recommendation
         fields = ["review", *Recommendation.EDITED_FIELDS]
+        widgets = {"target_date": IsoDateInput}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -111,7 +114,7 @@ class StatusUpdateForm(VersionedForm):
             "narrative": forms.Textarea(attrs={"rows": 4}),
             "withheld_reason": forms.Textarea(attrs={"rows": 2}),
             "staff_detail": forms.Textarea(attrs={"rows": 2}),
-            "status_date": forms.DateInput(attrs={"type": "date"}),
+            "status_date": IsoDateInput,
         }
 
     def __init__(self, *args, **kwargs):
@@ -125,12 +128,14 @@ class StatusUpdateForm(VersionedForm):
                 self.user
             ).select_related("review")
         if "corrects" in fields:
+            # Only the chosen recommendation's own published or withheld updates: never a
+            # list of every update in the tracker.
             corrected = StatusUpdate.objects.visible_to(self.user).exclude(
                 publication=Publication.DRAFT
             )
-            if self.instance.recommendation_id:
-                corrected = corrected.filter(recommendation=self.instance.recommendation_id)
-            fields["corrects"].queryset = corrected.select_related("recommendation__review")
+            fields["corrects"].queryset = corrected.filter(
+                recommendation=self.chosen_recommendation_id()
+            ).select_related("recommendation__review")
             fields["corrects"].help_text = (
                 "When this update corrects a published one, choose it here and say in the "
                 "narrative what is corrected."
@@ -147,6 +152,18 @@ class StatusUpdateForm(VersionedForm):
 
     def versioned_recommendation(self):
         return self.instance.recommendation if self.instance.pk else None
+
+    def chosen_recommendation_id(self):
+        """The recommendation this update is for: its own, or the one submitted or preset."""
+        if self.instance.recommendation_id:
+            return self.instance.recommendation_id
+        chosen = self.data.get(self.add_prefix("recommendation")) if self.is_bound else None
+        chosen = chosen or self.initial.get("recommendation")
+        chosen = getattr(chosen, "pk", chosen)
+        try:
+            return int(chosen)
+        except (TypeError, ValueError):
+            return None
 
     def clean(self):
         cleaned = super().clean()

@@ -234,6 +234,10 @@ class RecommendationResource(resources.ModelResource):
         import_id_fields = ["review", "number"]
         clean_model_instances = True
         use_transactions = True
+        # The preview shows what each row would write (import_preview.py), unchanged rows too.
+        store_row_values = True
+        skip_unchanged = True
+        report_skipped = True
 
     def __init__(self, progress=None, user=None, **kwargs):
         """``progress``, if given, is called after each row (the command's progress bar).
@@ -332,6 +336,18 @@ class RecommendationResource(resources.ModelResource):
         update = self.read_update(row, user)
         if update is not None:
             services.record_status_update(recommendation=instance, recorded_by=user, **update)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        """A row that changes nothing about a recommendation and adds no update is skipped, so
+        a sheet exported and imported back writes nothing."""
+        if import_validation_errors or instance.pk is None:
+            return False
+        owners = self.read_owners(row, None)
+        return (
+            not self.changed_fields(instance)
+            and (owners is None or _same_owners(owners, self.current_owners(instance)))
+            and self.read_update(row, None) is None
+        )
 
     def after_import_row(self, row, row_result, **kwargs):
         if self.progress is not None:

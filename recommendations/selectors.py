@@ -107,6 +107,17 @@ def public_timeline(recommendation):
     )
 
 
+def staff_history(recommendation, user):
+    """A recommendation's whole status history for a staff user, newest first, each update
+    with ``staff_note``: its staff-only detail where the user may read it."""
+    return (
+        StatusUpdate.objects.filter(recommendation=recommendation)
+        .with_staff_note_for(user)
+        .select_related("recorded_by", "corrects")
+        .latest_first()
+    )
+
+
 def latest_by_assessment(recommendation):
     """{assessment: latest published update} — the owner's report and MOPAC's assessment."""
     latest = {}

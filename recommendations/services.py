@@ -14,6 +14,7 @@ from django.utils import timezone
 from .models import (
     PUBLISH_UPDATES,
     Recommendation,
+    RecommendationLink,
     RecommendationOwner,
     Status,
     StatusUpdate,
@@ -132,6 +133,45 @@ def set_owners(recommendation, *, lead, others, changed_by):
             ownership.is_lead = is_lead
             ownership._history_user = changed_by
             ownership.save()
+
+
+def check_link(link):
+    """Check a link against the rules the database holds it to; raise ``ValidationError`` with
+    a message per field."""
+    if (link.target_id is None) == (link.target_review_id is None):
+        raise ValidationError(
+            {"target": "Link either to one recommendation or to a whole review, not both."}
+        )
+    if link.target_id is not None and link.target_id == link.source_id:
+        raise ValidationError({"target": "A recommendation cannot link to itself."})
+    same = RecommendationLink.objects.filter(source=link.source_id, kind=link.kind).exclude(
+        pk=link.pk
+    )
+    if link.target_id is not None and same.filter(target=link.target_id).exists():
+        raise ValidationError({"target": "This link already exists."})
+    if (
+        link.target_review_id is not None
+        and same.filter(target_review=link.target_review_id).exists()
+    ):
+        raise ValidationError({"target_review": "This link already exists."})
+
+
+@transaction.atomic
+def save_link(link, *, changed_by):
+    """Add or change a link from a recommendation, attributed to ``changed_by``."""
+    lock_recommendation(link.source_id)
+    check_link(link)
+    link._history_user = changed_by
+    link.save()
+    return link
+
+
+@transaction.atomic
+def delete_link(link, *, changed_by):
+    """Remove a link; the audit trail keeps it."""
+    lock_recommendation(link.source_id)
+    link._history_user = changed_by
+    link.delete()
 
 
 def check_may_record(user, recommendation, update):

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from recommendations.admin import StaffAdmin
+from harris.admin import StaffAdmin
 
 from .models import Review
 

@@ -73,7 +73,7 @@ def test_an_officer_finds_records_and_publishes_an_update_then_sees_it_in_public
     form.get_by_label("Publication:").select_option(label="Published")
     form.get_by_label("Narrative:").fill("The airport's perimeter review is complete.")
     screenshot("admin-3-update-filled-in")
-    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_role("button", name="Save", exact=True).first.click()
     expect(page.locator(".messagelist .success")).to_contain_text("was changed successfully")
 
     update = recommendation.updates.get()

@@ -109,6 +109,10 @@ class TestStaffLogin:
         locked = self.login(client, "officer", PASSWORD)
         assert locked.status_code == 429
         assert "_auth_user_id" not in client.session
+        page = locked.content.decode()
+        assert "Too many failed sign-in attempts" in page
+        assert f"after {settings.AXES_FAILURE_LIMIT} failed sign-in attempts" in page
+        assert "Try again in 60 minutes" in page
 
     def test_a_lockout_does_not_lock_out_others_behind_the_same_address(self, client):
         for name in ("officer", "colleague"):

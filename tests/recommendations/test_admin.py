@@ -118,19 +118,17 @@ class TestChangelist:
 
 
 class TestRecordingAnUpdate:
-    def test_history_is_inline_newest_first_and_read_only(self, as_editor, own_rec):
+    def test_history_is_listed_newest_first_and_read_only(self, as_editor, own_rec):
         older = status_update(own_rec, status_date=datetime.date(2020, 1, 1), narrative="Older.")
         newer = status_update(own_rec, status_date=datetime.date(2023, 1, 1), narrative="Newer.")
         response = as_editor.get(change_url(own_rec))
-        history = next(
-            inline
-            for inline in response.context["inline_admin_formsets"]
-            if inline.opts.verbose_name_plural.startswith("Status history")
-        )
-        assert [form.instance for form in history.formset.forms] == [newer, older]
-        assert not history.has_change_permission
-        assert not history.has_delete_permission
-        assert 'name="updates-0-narrative"' not in response.content.decode()
+        history = response.context["status_history"]
+        assert [entry["update"] for entry in history] == [newer, older]
+        assert [entry["next_step"][0] for entry in history] == ["Record a correction"] * 2
+        page = response.content.decode()
+        assert page.index("Newer.") < page.index("Older.")
+        assert 'name="updates-0-narrative"' in page  # the next update's form, and only it
+        assert 'name="updates-1-narrative"' not in page
 
     def test_an_editor_records_and_publishes_from_the_recommendation_page(
         self, as_editor, editor, own_rec
