@@ -5,6 +5,7 @@ owner's report and assessment forms, publishing) are in ``admin_views.py``; this
 registers the models and routes to them. Every write goes through ``services``.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
@@ -13,6 +14,7 @@ from django.utils.html import format_html
 
 from recommendations.admin import StaffAdmin
 from recommendations.models import sees_all_agencies
+from reviews.models import Review
 
 from . import admin_views, selectors, services
 from .admin_forms import RoundOpenForm
@@ -26,6 +28,16 @@ class RoundAdmin(admin_views.RoundPagesMixin, StaffAdmin):
     list_filter = ["state"]
     search_fields = ["title"]
     readonly_fields = ["covers", "state", "opened_at", "opened_by", "closed_at", "published_as"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "reviews":
+            # Plain checkboxes: the few reviews fit on the page, and a round is no place to
+            # add a review (no "+" beside them).
+            return db_field.formfield(
+                widget=forms.CheckboxSelectMultiple,
+                queryset=Review.objects.order_by("published_on", "slug"),
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("reviews").select_related("report")

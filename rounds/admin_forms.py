@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from recommendations.models import Agency, Recommendation, Status
-from reviews.models import Review
 
 from . import services
 from .models import Round, RoundItem
@@ -33,16 +32,11 @@ class RoundOpenForm(forms.ModelForm):
     class Meta:
         model = Round
         fields = ["title", "reviews", "deadline"]
-        widgets = {"deadline": ISO_DATE, "reviews": forms.CheckboxSelectMultiple}
+        widgets = {"deadline": ISO_DATE}
         help_texts = {
             "reviews": "Every open recommendation of these reviews is in scope; you can add or "
             "remove recommendations afterwards.",
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "reviews" in self.fields:
-            self.fields["reviews"].queryset = Review.objects.order_by("published_on", "slug")
 
     def clean(self):
         cleaned = super().clean()
@@ -83,6 +77,9 @@ class ScopeAddForm(forms.Form):
         help_text="Type a number or words of the text; restricted ones may be added.",
         widget=RecommendationAutocomplete(RoundItem._meta.get_field("recommendation"), admin.site),
     )
+
+    class Media:
+        js = ["rounds/scope.js"]
 
 
 class ScopeRemoveForm(forms.Form):
