@@ -153,13 +153,16 @@ class RecommendationAdmin(ImportExportMixin, StaffAdmin):
     def last_published(self, obj):
         return timezone.localdate(obj.last_published_at) if obj.last_published_at else None
 
+    # The flags are SQL comparisons: NULL, which the admin shows as "unknown", for a
+    # recommendation created recently and never published, or with no target date. Neither is
+    # stale or overdue.
     @admin.display(description="Stale", boolean=True, ordering="is_stale")
     def stale(self, obj):
-        return obj.is_stale
+        return bool(obj.is_stale)
 
     @admin.display(description="Overdue", boolean=True, ordering="is_overdue")
     def overdue(self, obj):
-        return obj.is_overdue
+        return bool(obj.is_overdue)
 
     @admin.display(description="Drafts", boolean=True, ordering="has_drafts")
     def drafts(self, obj):
@@ -212,6 +215,9 @@ class RecommendationAdmin(ImportExportMixin, StaffAdmin):
         obj = self.visible_object(request, object_id)
         extra_context = {
             **(extra_context or {}),
+            # The summary shows what is saved: the form's own instance takes the values typed
+            # in, even when the form comes back with errors and nothing was saved.
+            "saved": obj,
             "preview_url": reverse("admin:recommendations_recommendation_preview", args=[obj.pk]),
             "status_history": self.history_entries(request, obj),
             "target_date_changes": obj.target_date_changes.select_related("changed_by"),
