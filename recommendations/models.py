@@ -122,11 +122,15 @@ class Agency(models.Model):
 
 
 def _stale(today):
-    """The stale condition; it needs the ``last_published_at`` annotation."""
+    """The stale condition: open, and nothing published since the cutoff (nor, if it never had
+    a published update, created since). Two index probes a row, not a subquery to compare."""
     cutoff = months_before(today or timezone.localdate(), settings.STALE_AFTER_MONTHS)
     since = datetime.datetime.combine(cutoff, datetime.time(), timezone.get_current_timezone())
-    return ~Q(current_status__in=SETTLED_STATUSES) & (
-        Q(last_published_at__lt=since) | Q(last_published_at=None, created_at__lt=since)
+    published = StatusUpdate.objects.published().filter(recommendation=OuterRef("pk"))
+    return (
+        ~Q(current_status__in=SETTLED_STATUSES)
+        & ~Exists(published.filter(published_at__gte=since))
+        & (Exists(published) | Q(created_at__lt=since))
     )
 
 
@@ -169,7 +173,7 @@ class RecommendationQuerySet(models.QuerySet):
     def stale(self, today=None):
         """Open recommendations with no published update (or, if they never had one, created)
         within ``settings.STALE_AFTER_MONTHS`` months."""
-        return self.with_last_published().filter(_stale(today))
+        return self.filter(_stale(today))
 
     def overdue(self, today=None):
         """Open recommendations whose target date has passed."""

@@ -27,6 +27,8 @@ from .models import (
 )
 
 OWN_FIELDS = list(Recommendation.EDITED_FIELDS)
+# What ``changed_fields`` compares: the review and the fields staff edit.
+TRACKED_FIELDS = ["review_id", *OWN_FIELDS]
 OWNER_COLUMNS = ["lead_owner", "owners"]
 UPDATE_COLUMNS = {
     "update_status": "status",
@@ -166,16 +168,21 @@ class SlugWidget(widgets.ForeignKeyWidget):
 
     def __init__(self, model):
         super().__init__(model, field="slug")
+        # Each resource has its own copy of its widgets, so this lives for one import: a
+        # thousand rows naming the same few agencies look each up once.
+        self.found = {}
 
     def clean(self, value, row=None, **kwargs):
         slug = _text(value)
         if not slug:
             return None
-        try:
-            return self.model.objects.get(slug=slug)
-        except self.model.DoesNotExist as error:
-            name = self.model._meta.verbose_name
-            raise ValueError(f"There is no {name} with the slug {slug!r}.") from error
+        if slug not in self.found:
+            try:
+                self.found[slug] = self.model.objects.get(slug=slug)
+            except self.model.DoesNotExist as error:
+                name = self.model._meta.verbose_name
+                raise ValueError(f"There is no {name} with the slug {slug!r}.") from error
+        return self.found[slug]
 
     def render(self, value, obj=None, **kwargs):
         return value.slug if value else ""
@@ -246,6 +253,8 @@ class RecommendationResource(resources.ModelResource):
         super().__init__(**kwargs)
         self.progress = progress
         self.seen = {}
+        # Each matched recommendation's own fields as stored, read once when it is matched.
+        self.stored = {}
         if user is not None and not sees_all_agencies(user):
             del self.fields["internal_notes"]
 
@@ -294,7 +303,10 @@ class RecommendationResource(resources.ModelResource):
             return None
         if review is None or None in lookup.values():
             return None
-        return self.get_queryset().filter(review=review, **lookup).first()
+        found = self.get_queryset().filter(review=review, **lookup).first()
+        if found is not None:
+            self.stored[found.pk] = {name: getattr(found, name) for name in TRACKED_FIELDS}
+        return found
 
     def import_instance(self, instance, row, **kwargs):
         errors = {}
@@ -403,10 +415,10 @@ class RecommendationResource(resources.ModelResource):
         return {name: "" if value is None else value for name, value in values.items()}
 
     def current_owners(self, recommendation):
-        """(lead agency or None, [other agencies]) as stored."""
+        """(lead agency or None, [other agencies]) as stored (prefetched with the match)."""
         if recommendation.pk is None:
             return None, []
-        ownerships = list(recommendation.ownerships.select_related("agency"))
+        ownerships = list(recommendation.ownerships.all())
         lead = next((o.agency for o in ownerships if o.is_lead), None)
         return lead, [o.agency for o in ownerships if not o.is_lead]
 
@@ -414,9 +426,12 @@ class RecommendationResource(resources.ModelResource):
         """The recommendation's own fields that the row changes."""
         if recommendation.pk is None:
             return list(OWN_FIELDS)
-        stored = Recommendation.objects.get(pk=recommendation.pk)
-        names = ["review", *OWN_FIELDS]
-        return [name for name in names if getattr(stored, name) != getattr(recommendation, name)]
+        stored = self.stored[recommendation.pk]
+        return [
+            name.removesuffix("_id")
+            for name in TRACKED_FIELDS
+            if stored[name] != getattr(recommendation, name)
+        ]
 
     def check_role(self, recommendation, row, user):
         """The agency rule and the role's limits, which the library does not know about:
