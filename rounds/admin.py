@@ -23,6 +23,8 @@ from .models import ReminderSent, Round
 
 @admin.register(Round)
 class RoundAdmin(admin_views.RoundPagesMixin, StaffAdmin):
+    """Rounds: opened and changed through the services, read-only once published."""
+
     form = RoundOpenForm
     list_display = ["title", "covers", "deadline", "state", "progress", "published_as"]
     list_filter = ["state"]

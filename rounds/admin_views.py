@@ -33,6 +33,7 @@ class RoundPagesMixin:
     """Views and URLs of the pages of one round, and the to-report queue."""
 
     def round_urls(self):
+        """The URLs of the round's own pages, ahead of the admin's ``<id>/`` catch-all."""
         view = self.admin_site.admin_view
         pages = [
             ("queue/", self.queue_view, "queue"),

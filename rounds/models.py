@@ -24,6 +24,7 @@ class RoundQuerySet(models.QuerySet):
     """Query logic for rounds."""
 
     def open(self):
+        """The open round, if any (there is at most one)."""
         return self.filter(state=Round.State.OPEN)
 
 
@@ -107,6 +108,7 @@ class Round(models.Model):
 
     @property
     def is_open(self):
+        """Whether the round still takes reports, assessments and changes."""
         return self.state == self.State.OPEN
 
     def days_left(self, today=None):

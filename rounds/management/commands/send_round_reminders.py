@@ -29,6 +29,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        """Send each reminder due today, each in its own transaction with its log row."""
         today = options["date"] or timezone.localdate()
         round = selectors.current_round()
         if round is None:
