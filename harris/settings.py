@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "reviews",
     "recommendations",
     "rounds",
+    "extraction",
 ]
 
 MIDDLEWARE = [
@@ -157,6 +158,12 @@ SIMPLE_HISTORY_ENFORCE_HISTORY_MODEL_PERMISSIONS = True
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
+# The largest report staff may upload to load a review from its document (extraction/); checked
+# from the request's length before the upload is read. Django's own limits stay at their
+# defaults: forms up to 2.5 MB, and uploads over 2.5 MB go to a temporary file, not memory.
+EXTRACTION_MAX_UPLOAD_BYTES = int(
+    os.environ.get("EXTRACTION_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024))
+)
 
 # ---- Email ----
 # Round reminders go out through Django's email framework. Development needs no mail server:
