@@ -7,6 +7,7 @@ import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from extraction.services import SESSION_KEY
@@ -76,6 +77,15 @@ class TestWhoMayUseIt:
     def test_editors_find_it_on_the_admin_home(self, editor_client):
         assert UPLOAD in editor_client.get(reverse("admin:index")).content.decode()
         assert editor_client.get(UPLOAD).status_code == 200
+
+
+def test_the_upload_is_still_protected_against_forged_requests(review):
+    """The upload view reads the request's length before Django's CSRF check (which would read
+    the body); the check still runs on every upload it reads."""
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff_user(Role.EDITOR, username="editor"))
+    assert upload(client, review).status_code == 403
+    assert nothing_written() and not client.session.get(SESSION_KEY)
 
 
 def test_upload_correct_check_confirm(editor_client, review):

@@ -189,3 +189,13 @@ def test_a_page_break_inside_a_paragraph_is_joined_back():
         "This recommendation has been resolved."
     )
     assert (one.status, two.status) == ("resolved", "resolved_other_means")
+
+
+def test_a_list_typed_without_blank_lines_is_split_at_each_number():
+    text = "Recommendations\n1. The MPS should act.\n2. TfL should act\nquickly.\n3. Done.\n"
+    extraction = parse(text_document(text))
+    assert [p.text for p in extraction.proposals] == [
+        "The MPS should act.",
+        "TfL should act quickly.",
+        "Done.",
+    ]
