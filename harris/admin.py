@@ -1,6 +1,7 @@
 """The base of every staff admin in the project."""
 
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
@@ -9,7 +10,20 @@ from simple_history.admin import SimpleHistoryAdmin
 from .forms import IsoDateInput
 
 
-class StaffAdmin(SimpleHistoryAdmin):
+class NoRelatedPopups:
+    """A related field without the buttons that add, change or delete the related object in a
+    pop-up: a recommendation's page is no place to rewrite a review, and a form half-filled in a
+    pop-up is easily lost. Viewing it stays."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        widget = getattr(field, "widget", None)
+        if isinstance(widget, RelatedFieldWidgetWrapper):
+            widget.can_add_related = widget.can_change_related = widget.can_delete_related = False
+        return field
+
+
+class StaffAdmin(NoRelatedPopups, SimpleHistoryAdmin):
     """An object outside the user's queryset is not found, in the change, delete and history
     views alike. The audit trail can be browsed, never reverted: a revert would bypass the
     services' rules. Dates are entered with the browser's date picker."""

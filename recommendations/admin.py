@@ -9,7 +9,6 @@ goes through ``services``; the audit trail (django-simple-history) is read-only.
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -22,12 +21,13 @@ from harris.admin import StaffAdmin
 from harris.preview import render_as_anonymous
 
 from . import selectors, services
+from .admin_changelist import RecommendationChangeList
 from .admin_filters import AssessmentsDifferFilter, DraftsFilter, OverdueFilter, StaleFilter
-from .admin_forms import UPDATE_FIELDS, RecommendationAdminForm, StatusUpdateForm
+from .admin_forms import RecommendationAdminForm
 from .admin_inlines import LinkInline, NewUpdateInline, OwnerInline
+from .admin_updates import StatusUpdateAdmin
 from .import_preview import preview_rows
 from .models import (
-    PUBLISH_UPDATES,
     Agency,
     AgencyMembership,
     Recommendation,
@@ -83,6 +83,8 @@ class RecommendationAdmin(ImportExportMixin, StaffAdmin):
     ]
     search_fields = ["=number", "text"]
     list_per_page = 50
+    # The count of every row visible to the user is not worth a query on each page.
+    show_full_result_count = False
     readonly_fields = ["assessments", "target_date_note"]
     inlines = [NewUpdateInline, OwnerInline, LinkInline]
     # The officer's next step (save the update) is at the top of a long page as well.
@@ -106,16 +108,15 @@ class RecommendationAdmin(ImportExportMixin, StaffAdmin):
         ]
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .visible_to(request.user)
-            .with_flags()
-            .with_drafts()
-            .with_assessments()
-            .select_related("review")
-            .prefetch_related("ownerships__agency")
-        )
+        # Lean, for the changelist's filters, counts and pages, the autocomplete and the
+        # change page; the changelist adds its computed columns to the shown rows only.
+        return super().get_queryset(request).visible_to(request.user).select_related("review")
+
+    def get_changelist(self, request, **kwargs):
+        return RecommendationChangeList
+
+    def get_export_queryset(self, request):
+        return super().get_export_queryset(request).prefetch_related("ownerships__agency")
 
     def save_model(self, request, obj, form, change):
         if change and not form.has_changed():
@@ -149,22 +150,19 @@ class RecommendationAdmin(ImportExportMixin, StaffAdmin):
         lead = obj.lead_owner
         return (lead.abbreviation or lead.name) if lead else "—"
 
-    @admin.display(description="Last published", ordering="last_published_at")
+    @admin.display(description="Last published")
     def last_published(self, obj):
         return timezone.localdate(obj.last_published_at) if obj.last_published_at else None
 
-    # The flags are SQL comparisons: NULL, which the admin shows as "unknown", for a
-    # recommendation created recently and never published, or with no target date. Neither is
-    # stale or overdue.
-    @admin.display(description="Stale", boolean=True, ordering="is_stale")
+    @admin.display(description="Stale", boolean=True)
     def stale(self, obj):
-        return bool(obj.is_stale)
+        return obj.is_stale
 
-    @admin.display(description="Overdue", boolean=True, ordering="is_overdue")
+    @admin.display(description="Overdue", boolean=True)
     def overdue(self, obj):
-        return bool(obj.is_overdue)
+        return obj.is_overdue
 
-    @admin.display(description="Drafts", boolean=True, ordering="has_drafts")
+    @admin.display(description="Drafts", boolean=True)
     def drafts(self, obj):
         return obj.has_drafts
 
@@ -207,7 +205,7 @@ class RecommendationAdmin(ImportExportMixin, StaffAdmin):
     def target_date_note(self, obj):
         moves = obj.target_date_changes.exclude(old_date=None).count()
         moved = f" Moved {moves} time{'s' if moves != 1 else ''}." if moves else ""
-        if obj.is_overdue:
+        if Recommendation.objects.overdue().filter(pk=obj.pk).exists():
             return f"Overdue: the target date has passed.{moved}"
         return moved.strip() or "—"
 
@@ -335,98 +333,7 @@ class RecommendationAdmin(ImportExportMixin, StaffAdmin):
             super().add_data_read_fail_error_to_form(form, e)
 
 
-@admin.register(StatusUpdate)
-class StatusUpdateAdmin(StaffAdmin):
-    """Drafts awaiting publication, the bulk "publish" action, and the draft form. Published
-    and withheld updates are read-only and nothing is ever deleted."""
-
-    form = StatusUpdateForm
-    list_display = [
-        "recommendation",
-        "status",
-        "status_date",
-        "assessment",
-        "publication",
-        "recorded_by",
-        "recorded_at",
-    ]
-    list_filter = [
-        "publication",
-        "assessment",
-        "status",
-        "recommendation__review",
-        ("recommendation__owners", admin.RelatedOnlyFieldListFilter),
-    ]
-    list_select_related = ["recommendation__review", "recorded_by"]
-    search_fields = ["=recommendation__number", "narrative"]
-    autocomplete_fields = ["recommendation"]
-    date_hierarchy = "status_date"
-    actions = ["publish_selected_drafts"]
-    readonly_fields = ["staff_note", "recorded_by", "recorded_at", "published_at"]
-
-    def get_queryset(self, request):
-        return (
-            super().get_queryset(request).visible_to(request.user).with_staff_note_for(request.user)
-        )
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        form.user = request.user
-        return form
-
-    def get_fields(self, request, obj=None):
-        fields = ["recommendation", *UPDATE_FIELDS]
-        if obj is None or self.has_change_permission(request, obj):
-            return [*fields, "opened_version"]
-        # Read-only: show the staff-only detail only where this user may read it.
-        fields[fields.index("staff_detail")] = "staff_note"
-        return [*fields, "recorded_by", "recorded_at", "published_at"]
-
-    def get_readonly_fields(self, request, obj=None):
-        if obj is not None:
-            return [*self.readonly_fields, "recommendation"]
-        return self.readonly_fields
-
-    def has_change_permission(self, request, obj=None):
-        if not super().has_change_permission(request, obj):
-            return False
-        if obj is None:
-            return True
-        if obj.publication != StatusUpdate.Publication.DRAFT:
-            return False
-        try:
-            services.check_may_edit_draft(request.user, obj)
-        except ValidationError:
-            return False
-        return True
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_publish_permission(self, request):
-        return request.user.has_perm(PUBLISH_UPDATES)
-
-    def save_model(self, request, obj, form, change):
-        form.instance = form.record()
-
-    @admin.display(description="Staff-only detail")
-    def staff_note(self, update):
-        return update.staff_note
-
-    @admin.action(description="Publish selected drafts", permissions=["publish"])
-    def publish_selected_drafts(self, request, queryset):
-        published, refused = 0, []
-        for update in queryset.select_related("recommendation__review"):
-            try:
-                services.publish_update(update, published_by=request.user)
-            except ValidationError as error:
-                refused.append(f"{update.recommendation} ({update}): {' '.join(error.messages)}")
-            else:
-                published += 1
-        if published:
-            self.message_user(request, f"Published {published} update(s).", messages.SUCCESS)
-        for reason in refused:
-            self.message_user(request, f"Not published: {reason}", messages.ERROR)
+admin.site.register(StatusUpdate, StatusUpdateAdmin)
 
 
 class AgencyMembershipInline(admin.TabularInline):

@@ -1,8 +1,9 @@
-"""The changelist filters by flag: stale, overdue, with drafts, owner and MOPAC differing."""
+"""The changelists' own filters: by flag (stale, overdue, with drafts, owner and MOPAC
+differing) and by owning agency."""
 
 from django.contrib import admin
 
-from .models import Recommendation, StatusUpdate
+from .models import Agency, Recommendation, RecommendationOwner, StatusUpdate, sees_all_agencies
 
 
 class FlagFilter(admin.SimpleListFilter):
@@ -53,3 +54,23 @@ class AssessmentsDifferFilter(FlagFilter):
 
     def flagged(self):
         return Recommendation.objects.assessments_differ()
+
+
+class OwningAgencyFilter(admin.SimpleListFilter):
+    """Status updates by an agency owning their recommendation: the agencies the user works
+    for, or every agency for those who see all."""
+
+    title = "owning agency"
+    parameter_name = "agency"
+
+    def lookups(self, request, model_admin):
+        agencies = Agency.objects.order_by("name")
+        if not sees_all_agencies(request.user):
+            agencies = agencies.filter(memberships__user=request.user)
+        return [(str(pk), name) for pk, name in agencies.values_list("pk", "name")]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        owned = RecommendationOwner.objects.filter(agency=self.value()).values("recommendation")
+        return queryset.filter(recommendation__in=owned)

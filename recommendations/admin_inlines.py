@@ -8,12 +8,14 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from harris.admin import NoRelatedPopups
+
 from . import services
 from .admin_forms import StatusUpdateForm
 from .models import RecommendationLink, RecommendationOwner, StatusUpdate
 
 
-class ServiceInline:
+class ServiceInline(NoRelatedPopups):
     """An inline whose formset is saved by its ``save_through_services(request, formset)``: the
     admin's ``save_formset`` finds it on the formset."""
 
@@ -115,7 +117,7 @@ class LinkInline(ServiceInline, admin.TabularInline):
     form = LinkForm
     fk_name = "source"
     extra = 0
-    raw_id_fields = ["target"]
+    autocomplete_fields = ["target", "target_review"]
     verbose_name = "link"
     verbose_name_plural = "Links to other recommendations and reviews"
 

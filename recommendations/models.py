@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -181,11 +182,16 @@ class RecommendationQuerySet(models.QuerySet):
 
     def with_flags(self, today=None):
         """Annotate ``last_published_at`` and the ``is_stale`` and ``is_overdue`` flags."""
+
+        def flag(condition):
+            # SQL gives NULL, not false, where a compared date is missing (no target date).
+            return Coalesce(
+                models.ExpressionWrapper(condition, output_field=models.BooleanField()),
+                Value(False),
+            )
+
         return self.with_last_published().annotate(
-            is_stale=models.ExpressionWrapper(_stale(today), output_field=models.BooleanField()),
-            is_overdue=models.ExpressionWrapper(
-                _overdue(today), output_field=models.BooleanField()
-            ),
+            is_stale=flag(_stale(today)), is_overdue=flag(_overdue(today))
         )
 
     def with_drafts(self):

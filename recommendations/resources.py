@@ -11,6 +11,7 @@ import runs in one transaction that any row error rolls back.
 import datetime
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db.models import Q
 from import_export import fields, resources, widgets
 
 from reviews.models import Review
@@ -253,8 +254,13 @@ class RecommendationResource(resources.ModelResource):
         super().__init__(**kwargs)
         self.progress = progress
         self.seen = {}
-        # Each matched recommendation's own fields as stored, read once when it is matched.
+        # The recommendations the file names, read at once (``before_import``), and each one's
+        # own fields as stored when it was matched.
+        self.matched = {}
         self.stored = {}
+        # Of those, the ones the importing user may see, and the agencies they work for.
+        self.visible = set()
+        self.own_agencies = set()
         if user is not None and not sees_all_agencies(user):
             del self.fields["internal_notes"]
 
@@ -275,7 +281,23 @@ class RecommendationResource(resources.ModelResource):
     # ---- import ----
 
     def before_import(self, dataset, **kwargs):
+        """Read every recommendation the file names in one query, with its owners."""
         self.seen = {}
+        keys = [key for key in map(self.match_key, dataset.dict) if key is not None]
+        numbers = {number for _, number, _ in keys if number}
+        positions = {position for _, number, position in keys if not number}
+        matched = self.get_queryset().filter(
+            Q(review__in={review for review, _, _ in keys})
+            & (Q(number__in=numbers) | Q(number="", position__in=positions))
+        )
+        self.matched = {}
+        for found in matched:
+            position = None if found.number else found.position
+            self.matched[(found.review_id, found.number, position)] = found
+        user = kwargs.get("user")
+        if user is not None:
+            self.visible = set(matched.visible_to(user).values_list("pk", flat=True).order_by())
+            self.own_agencies = set(user.agency_memberships.values_list("agency", flat=True))
 
     def before_import_row(self, row, **kwargs):
         """Refuse a second row for the same recommendation: it would silently overwrite."""
@@ -291,22 +313,35 @@ class RecommendationResource(resources.ModelResource):
             )
         self.seen[key] = kwargs.get("row_number")
 
-    def get_instance(self, instance_loader, row):
-        """Match on review and number, or on review and position for unnumbered ones. A value
-        that does not parse matches nothing; the row's field errors then say why."""
+    def match_key(self, row):
+        """(review id, number, position for unnumbered ones), or None if the row's review,
+        number or position does not parse: its field errors then say why."""
         try:
             review = self.fields["review"].clean(row)
-            lookup = {"number": self.fields["number"].clean(row)}
-            if not lookup["number"]:
-                lookup = {"number": "", "position": self.fields["position"].clean(row)}
+            number = self.fields["number"].clean(row)
+            position = None if number else self.fields["position"].clean(row)
         except (KeyError, ValueError):
             return None
-        if review is None or None in lookup.values():
+        if review is None or (not number and position is None):
             return None
-        found = self.get_queryset().filter(review=review, **lookup).first()
+        return review.pk, number, position
+
+    def get_instance(self, instance_loader, row):
+        """The recommendation the row names: by review and number, or by review and position
+        for unnumbered ones."""
+        found = self.matched.get(self.match_key(row))
         if found is not None:
             self.stored[found.pk] = {name: getattr(found, name) for name in TRACKED_FIELDS}
         return found
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """A recommendation the row leaves as it is was checked when it was saved: checking it
+        again would cost a query per constraint and row."""
+        if instance.pk is not None and not self.changed_fields(instance):
+            if import_validation_errors:
+                raise ValidationError(import_validation_errors)
+            return
+        super().validate_instance(instance, import_validation_errors, validate_unique)
 
     def import_instance(self, instance, row, **kwargs):
         errors = {}
@@ -446,7 +481,7 @@ class RecommendationResource(resources.ModelResource):
                         "recommendations: check the review and number."
                     }
                 )
-        elif not Recommendation.objects.visible_to(user).filter(pk=recommendation.pk).exists():
+        elif recommendation.pk not in self.visible:
             raise ValidationError(
                 {NON_FIELD_ERRORS: "This recommendation is not owned by any of your agencies."}
             )
@@ -468,8 +503,7 @@ class RecommendationResource(resources.ModelResource):
             )
         if not sees_all_agencies(user):
             lead, others = owners if owners is not None else current
-            mine = set(user.agency_memberships.values_list("agency", flat=True))
-            if not {agency.pk for agency in [lead, *others] if agency} & mine:
+            if not {agency.pk for agency in [lead, *others] if agency} & self.own_agencies:
                 raise ValidationError(
                     {"lead_owner": "You can import only recommendations your agencies own."}
                 )
