@@ -348,7 +348,7 @@ class AgencyMembershipAdmin(StaffAdmin):
     list_display = ["user", "agency"]
     list_filter = [("agency", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["user__username", "agency__name"]
-    autocomplete_fields = ["agency"]
+    autocomplete_fields = ["user", "agency"]
 
 
 admin.site.unregister(User)

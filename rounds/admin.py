@@ -12,7 +12,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
-from recommendations.admin import StaffAdmin
+from harris.admin import StaffAdmin
 from recommendations.models import sees_all_agencies
 from reviews.models import Review
 
