@@ -21,6 +21,7 @@ import platform
 import statistics
 import sys
 import time
+import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -36,7 +37,9 @@ from django.test.utils import setup_test_environment  # noqa: E402
 # The test client's host name, and its record of each response's context (the import's
 # confirm form), without the cost of logging every query.
 setup_test_environment(debug=False)
-# Static files by their plain names: a benchmark needs no collectstatic.
+# Static files by their plain names: a benchmark needs no collectstatic (nor WhiteNoise's
+# warning that it has none).
+warnings.filterwarnings("ignore", message="No directory at")
 settings.STORAGES = {
     **settings.STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

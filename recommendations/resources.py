@@ -283,13 +283,19 @@ class RecommendationResource(resources.ModelResource):
     def before_import(self, dataset, **kwargs):
         """Read every recommendation the file names in one query, with its owners."""
         self.seen = {}
-        keys = [key for key in map(self.match_key, dataset.dict) if key is not None]
-        numbers = {number for _, number, _ in keys if number}
-        positions = {position for _, number, position in keys if not number}
-        matched = self.get_queryset().filter(
-            Q(review__in={review for review, _, _ in keys})
-            & (Q(number__in=numbers) | Q(number="", position__in=positions))
-        )
+        by_review = {}
+        for key in filter(None, map(self.match_key, dataset.dict)):
+            review, number, position = key
+            numbers, positions = by_review.setdefault(review, (set(), set()))
+            if number:
+                numbers.add(number)
+            else:
+                positions.add(position)
+        named = Q(pk__in=[])
+        for review, (numbers, positions) in by_review.items():
+            named |= Q(review=review, number__in=numbers)
+            named |= Q(review=review, number="", position__in=positions)
+        matched = self.get_queryset().filter(named)
         self.matched = {}
         for found in matched:
             position = None if found.number else found.position
