@@ -14,6 +14,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Q
 from import_export import fields, resources, widgets
 
+from harris.params import whole_number
 from reviews.models import Review
 
 from . import services
@@ -96,9 +97,10 @@ class PositionWidget(widgets.Widget):
         text = _text(value)
         if not text:
             return None
-        if not text.isdigit() or int(text) < 1:
+        position = whole_number(text)
+        if not position:
             raise ValueError(f"Position must be a whole number from 1, not {text!r}.")
-        return int(text)
+        return position
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else str(value)

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from harris.params import whole_number
 from reviews.models import Review
 
 from . import selectors
@@ -28,10 +29,10 @@ def bad_request(request, template, context, message):
 def paginate(request, queryset):
     """The requested page, or None when the page parameter is not a usable page number."""
     paginator = Paginator(queryset, PAGE_SIZE)
-    raw = request.GET.get("page", "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= paginator.num_pages:
+    number = whole_number(request.GET.get("page", "1"))
+    if number is None or not 1 <= number <= paginator.num_pages:
         return None
-    return paginator.page(int(raw))
+    return paginator.page(number)
 
 
 def facet_counts(request):

@@ -7,6 +7,7 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from harris.params import whole_number
 from recommendations.models import Agency, Recommendation, Status
 
 from . import services
@@ -65,7 +66,7 @@ class RecommendationAutocomplete(AutocompleteSelectMultiple):
     rather than failing on the id (Django looks the submitted ids up to show them)."""
 
     def optgroups(self, name, value, attr=None):
-        return super().optgroups(name, [v for v in value if str(v).isdigit()], attr)
+        return super().optgroups(name, [v for v in value if whole_number(v) is not None], attr)
 
 
 class ScopeAddForm(forms.Form):

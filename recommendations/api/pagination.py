@@ -3,6 +3,8 @@
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 
+from harris.params import whole_number
+
 PAGE_SIZE = 50
 
 
@@ -11,6 +13,17 @@ class PagePagination(PageNumberPagination):
 
     page_size = PAGE_SIZE
     invalid_page_message = "{message}."
+
+    def get_page_number(self, request, paginator):
+        raw = request.query_params.get(self.page_query_param, "1")
+        if raw in self.last_page_strings:
+            return paginator.num_pages
+        if whole_number(raw) is None:
+            raise ValidationError(
+                {self.page_query_param: ["A page is a whole number from 1, in digits 0-9."]},
+                code="invalid_page",
+            )
+        return raw
 
     def paginate_queryset(self, queryset, request, view=None):
         try:

@@ -267,6 +267,9 @@ def test_the_list_is_paginated_with_links_that_keep_the_filters(client, catalogu
         ("page=0", "page"),
         ("page=-1", "page"),
         ("page=2", "page"),
+        ("page=%C2%B2", "page"),
+        ("page=%D9%A3", "page"),
+        ("page=" + "9" * 5000, "page"),
     ],
 )
 def test_invalid_recommendation_parameters_are_a_400_naming_the_field(

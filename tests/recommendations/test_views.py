@@ -127,7 +127,7 @@ class TestList:
         assert field in response.context["form"].errors
         assert b"There is a problem" in response.content
 
-    @pytest.mark.parametrize("page", ["0", "abc", "99", "-1"])
+    @pytest.mark.parametrize("page", ["0", "abc", "99", "-1", "%C2%B2", "%D9%A3", "9" * 5000])
     def test_bad_page_numbers_are_a_400(self, client, page):
         RecommendationFactory()
         response = client.get(f"/recommendations/?page={page}")
