@@ -2,6 +2,9 @@
 differing) and by owning agency."""
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+
+from harris.params import whole_number
 
 from .models import Agency, Recommendation, RecommendationOwner, StatusUpdate, sees_all_agencies
 
@@ -72,5 +75,9 @@ class OwningAgencyFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() is None:
             return queryset
-        owned = RecommendationOwner.objects.filter(agency=self.value()).values("recommendation")
+        agency = whole_number(self.value())
+        if agency is None:
+            # The admin's answer to a malformed filter: the unfiltered list, marked as such.
+            raise IncorrectLookupParameters(f"No agency {self.value()!r}.")
+        owned = RecommendationOwner.objects.filter(agency=agency).values("recommendation")
         return queryset.filter(recommendation__in=owned)

@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
 from harris.admin import StaffAdmin
+from harris.params import whole_number
 
 from . import services
 from .admin_filters import OwningAgencyFilter
@@ -46,6 +47,15 @@ class StatusUpdateAdmin(StaffAdmin):
         return (
             super().get_queryset(request).visible_to(request.user).with_staff_note_for(request.user)
         )
+
+    def get_changeform_initial_data(self, request):
+        # Ids from the link that opened the form ("Draft an update", "Record a correction");
+        # one that is not an id is dropped rather than looked up.
+        initial = super().get_changeform_initial_data(request)
+        for name in ("recommendation", "corrects"):
+            if name in initial and whole_number(initial[name]) is None:
+                del initial[name]
+        return initial
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
