@@ -179,21 +179,18 @@ class RoundPagesMixin:
         form = OwnerReportForm(
             request.POST or None, recommendation=recommendation, on_behalf=on_behalf
         )
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.record_owner_report(
-                    round=round,
-                    recommendation=recommendation,
-                    recorded_by=request.user,
-                    **form.cleaned_data,
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(
-                    request, f"Saved the owner's report on {recommendation} as a draft."
-                )
-                return HttpResponseRedirect(reverse("admin:rounds_round_queue"))
+        if request.method == "POST":
+            saved = self._save_update(
+                request,
+                form,
+                services.record_owner_report,
+                round=round,
+                recommendation=recommendation,
+                message=f"Saved the owner's report on {recommendation} as a draft.",
+                next_url=reverse("admin:rounds_round_queue"),
+            )
+            if saved is not None:
+                return saved
         context.update(
             recommendation=recommendation,
             form=form,
@@ -201,6 +198,25 @@ class RoundPagesMixin:
             earlier=selectors.latest_owner_report(round, recommendation),
         )
         return self._render(request, "report.html", context)
+
+    @staticmethod
+    def _save_update(request, form, service, *, round, recommendation, message, next_url):
+        """Record the valid form through ``service`` and redirect with ``message``; None when
+        the form, or the service, found an error (shown beside its field)."""
+        if not form.is_valid():
+            return None
+        try:
+            service(
+                round=round,
+                recommendation=recommendation,
+                recorded_by=request.user,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return None
+        messages.success(request, message)
+        return HttpResponseRedirect(next_url)
 
     def assess_view(self, request, object_id, rec_id):
         """MOPAC's assessment beside the owner's report, kept as a draft until publishing."""
@@ -223,21 +239,17 @@ class RoundPagesMixin:
         if request.method == "POST":
             if not (context["may_report"] and context["may_change"]):
                 raise PermissionDenied
-            if form.is_valid():
-                try:
-                    services.record_assessment(
-                        round=round,
-                        recommendation=recommendation,
-                        recorded_by=request.user,
-                        **form.cleaned_data,
-                    )
-                except ValidationError as error:
-                    add_service_errors(form, error)
-                else:
-                    messages.success(request, f"Saved MOPAC's assessment of {recommendation}.")
-                    return HttpResponseRedirect(
-                        reverse("admin:rounds_round_assessments", args=[round.pk])
-                    )
+            saved = self._save_update(
+                request,
+                form,
+                services.record_assessment,
+                round=round,
+                recommendation=recommendation,
+                message=f"Saved MOPAC's assessment of {recommendation}.",
+                next_url=reverse("admin:rounds_round_assessments", args=[round.pk]),
+            )
+            if saved is not None:
+                return saved
         context.update(
             recommendation=recommendation,
             form=form,

@@ -145,6 +145,20 @@ def _in_scope(round, recommendation):
         raise ValidationError("That recommendation is not in this round.")
 
 
+def _record_draft(*, recommendation, assessment, recorded_by, values, narrative, **extra):
+    """A round's draft update (an owner's report or MOPAC's assessment) through the one
+    service that appends to the history."""
+    return recommendation_services.record_status_update(
+        recommendation=recommendation,
+        narrative=narrative.strip(),
+        assessment=assessment,
+        publication=Publication.DRAFT,
+        recorded_by=recorded_by,
+        **values,
+        **extra,
+    )
+
+
 @transaction.atomic
 def record_owner_report(
     *,
@@ -174,15 +188,12 @@ def record_owner_report(
             raise ValidationError({"on_behalf_of": "Choose an agency that owns it."})
     elif mopac:
         raise ValidationError({"on_behalf_of": "Choose the owning agency you are reporting for."})
-    return recommendation_services.record_status_update(
+    return _record_draft(
         recommendation=recommendation,
-        status=status,
-        status_date=status_date,
-        narrative=narrative.strip(),
-        staff_detail=staff_detail,
         assessment=Assessment.OWNER,
-        publication=Publication.DRAFT,
         recorded_by=recorded_by,
+        values={"status": status, "status_date": status_date, "staff_detail": staff_detail},
+        narrative=narrative,
         reported_on_behalf_of=on_behalf_of,
     )
 
@@ -201,15 +212,12 @@ def record_assessment(
         raise ValidationError({"narrative": "Give the public narrative: it will be published."})
     draft = selectors.latest_assessment(locked, recommendation)
     if draft is None:
-        return recommendation_services.record_status_update(
+        return _record_draft(
             recommendation=recommendation,
-            status=status,
-            status_date=status_date,
-            narrative=narrative.strip(),
-            staff_detail=staff_detail,
             assessment=Assessment.MOPAC,
-            publication=Publication.DRAFT,
             recorded_by=recorded_by,
+            values={"status": status, "status_date": status_date, "staff_detail": staff_detail},
+            narrative=narrative,
         )
     draft.status, draft.status_date = status, status_date
     draft.narrative, draft.staff_detail = narrative.strip(), staff_detail

@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import override_settings
 
 REAL_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -86,3 +87,33 @@ def seed_text():
     if not path.exists():
         pytest.skip(f"source documents not found at {SEEDS}")
     return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def editor(db):
+    """A MOPAC editor."""
+    from recommendations.models import Role
+    from tests.factories import staff_user
+
+    return staff_user(Role.EDITOR, username="editor")
+
+
+@pytest.fixture
+def reviewer(db):
+    """A read-only reviewer."""
+    from recommendations.models import Role
+    from tests.factories import staff_user
+
+    return staff_user(Role.REVIEWER, username="reviewer")
+
+
+@pytest.fixture
+def login():
+    """A test client signed in as the given user."""
+
+    def client_for(user):
+        client = Client()
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return client_for

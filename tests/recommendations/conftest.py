@@ -2,7 +2,6 @@
 of another agency."""
 
 import pytest
-from django.test import Client
 
 from recommendations.models import Role
 from tests.factories import (
@@ -40,16 +39,6 @@ def other_rec(other_agency, own_rec):
 
 
 @pytest.fixture
-def editor(db):
-    return staff_user(Role.EDITOR, username="editor")
-
-
-@pytest.fixture
-def reviewer(db):
-    return staff_user(Role.REVIEWER, username="reviewer")
-
-
-@pytest.fixture
 def contributor(own_agency):
     return staff_user(Role.CONTRIBUTOR, agencies=[own_agency], username="contributor")
 
@@ -57,15 +46,3 @@ def contributor(own_agency):
 @pytest.fixture
 def superuser(db):
     return staff_user(username="superuser")
-
-
-@pytest.fixture
-def login():
-    """A test client signed in as the given user."""
-
-    def client_for(user):
-        client = Client()
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        return client
-
-    return client_for

@@ -4,7 +4,6 @@ brigade one, an agency with no account one; one recommendation is already resolv
 import datetime
 
 import pytest
-from django.test import Client
 
 from recommendations.models import Role, Status
 from rounds import services
@@ -58,16 +57,6 @@ def recs(review, agencies):
 
 
 @pytest.fixture
-def editor(db):
-    return staff_user(Role.EDITOR, username="editor")
-
-
-@pytest.fixture
-def reviewer(db):
-    return staff_user(Role.REVIEWER, username="reviewer")
-
-
-@pytest.fixture
 def police_contributor(agencies):
     return staff_user(Role.CONTRIBUTOR, agencies=[agencies["police"]], username="police")
 
@@ -112,13 +101,3 @@ def assess(round, recommendation, user, status=Status.RESOLVED, **values):
         status_date=values.pop("status_date", TODAY),
         **values,
     )
-
-
-@pytest.fixture
-def login():
-    def client_for(user):
-        client = Client()
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        return client
-
-    return client_for
