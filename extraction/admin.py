@@ -5,12 +5,14 @@ login and the MOPAC editor permission."""
 from django.contrib import admin
 from django.urls import path
 
+from harris.admin import ReadOnlyAdmin
+
 from . import admin_views
 from .models import SourceDocument
 
 
 @admin.register(SourceDocument)
-class SourceDocumentAdmin(admin.ModelAdmin):
+class SourceDocumentAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """No list, add or change pages of its own: the upload page stands in for the list."""
 
     def has_module_permission(self, request):
@@ -18,15 +20,6 @@ class SourceDocumentAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return admin_views.can_extract(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         """The pages, each behind the admin's login (``admin_view``) with this site passed in."""

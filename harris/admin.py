@@ -54,3 +54,17 @@ class StaffAdmin(NoRelatedPopups, SimpleHistoryAdmin):
             raise PermissionDenied("The audit trail is read-only.")
         self.visible_object(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ReadOnlyAdmin:
+    """An admin whose records are written elsewhere (a command, the services): nothing is
+    added, changed or deleted through it."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

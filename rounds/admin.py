@@ -12,7 +12,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 
-from harris.admin import StaffAdmin
+from harris.admin import ReadOnlyAdmin, StaffAdmin
 from recommendations.models import sees_all_agencies
 from reviews.models import Review
 
@@ -143,18 +143,9 @@ class RoundAdmin(admin_views.RoundPagesMixin, StaffAdmin):
 
 
 @admin.register(ReminderSent)
-class ReminderSentAdmin(StaffAdmin):
+class ReminderSentAdmin(ReadOnlyAdmin, StaffAdmin):
     """The log of reminders sent: read-only, written by ``send_round_reminders``."""
 
     list_display = ["sent_at", "round", "kind", "email", "item_count"]
     list_filter = ["kind", "round"]
     search_fields = ["email", "user__username"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
