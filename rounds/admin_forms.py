@@ -7,13 +7,12 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from harris.forms import IsoDateInput
 from harris.params import whole_number
 from recommendations.models import Agency, Recommendation, Status
 
 from . import services
 from .models import Round, RoundItem
-
-ISO_DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 def add_service_errors(form, error):
@@ -33,7 +32,7 @@ class RoundOpenForm(forms.ModelForm):
     class Meta:
         model = Round
         fields = ["title", "reviews", "deadline"]
-        widgets = {"deadline": ISO_DATE}
+        widgets = {"deadline": IsoDateInput}
         help_texts = {
             "reviews": "Every open recommendation of these reviews is in scope; you can add or "
             "remove recommendations afterwards.",
@@ -100,7 +99,7 @@ class StatusReportForm(forms.Form):
     """Status, date and narrative: the common part of an owner's report and an assessment."""
 
     status = forms.ChoiceField(choices=Status.choices)
-    status_date = forms.DateField(widget=ISO_DATE, help_text="The date this report speaks for.")
+    status_date = forms.DateField(widget=IsoDateInput, help_text="The date this report speaks for.")
     narrative = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="What has been done. Public once MOPAC publishes it.",
