@@ -27,7 +27,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
-from recommendations.caching import bump_public_version  # noqa: E402
+from public_data.version import bump  # noqa: E402
 from recommendations.models import (  # noqa: E402
     Agency,
     Recommendation,
@@ -226,7 +226,7 @@ def main():
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
     # Bulk writes send no signals: say once that the public data changed.
-    bump_public_version()
+    bump()
     print(
         f"SYNTHETIC data: {options.reviews} reviews, {options.agencies} agencies, "
         f"{options.recommendations} recommendations, {options.updates} status updates."

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "import_export",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "public_data",
     "reviews",
     "recommendations",
     "rounds",
@@ -68,6 +69,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost but for security: a database outage anywhere below is a 503, not a 500.
+    "harris.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -181,6 +184,9 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # A cron job must not hang on an unresponsive mail server: fail, and retry on the next run.
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+# /healthz/ and /readyz/ check the mail server at most this often per process, this patiently.
+MAIL_CHECK_SECONDS = float(os.environ.get("MAIL_CHECK_SECONDS", "30"))
+MAIL_CHECK_TIMEOUT = float(os.environ.get("MAIL_CHECK_TIMEOUT", "1"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "harris-tracker@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -194,18 +200,36 @@ ROUND_REMINDER_DAYS = int(os.environ.get("ROUND_REMINDER_DAYS", "7"))
 # ---- Caches ----
 # Throttle counts and cached pages must be shared by every server process: Redis when REDIS_URL
 # is set; otherwise the database in production, and local memory in development and tests.
+# Either may fail without taking the site down (harris/cache.py): a failed call is a miss, and
+# the cache is skipped for CACHE_RETRY_SECONDS before it is tried again.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "harris.cache.ReusingRedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "harris.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("CACHE_CONNECT_TIMEOUT", "0.2")),
+                "socket_timeout": float(os.environ.get("CACHE_SOCKET_TIMEOUT", "0.25")),
+            },
+        }
+    }
 elif DEBUG:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "harris.cache.ResilientDatabaseCache",
             "LOCATION": "harris_cache",
         }
     }
+CACHE_RETRY_SECONDS = float(os.environ.get("CACHE_RETRY_SECONDS", "2"))
+CACHE_LOG_SECONDS = float(os.environ.get("CACHE_LOG_SECONDS", "60"))
+# How long a server process may keep serving the public data version it last read from the
+# database (public_data/version.py): other processes see a publish within this time.
+PUBLIC_VERSION_MEMO_SECONDS = float(os.environ.get("PUBLIC_VERSION_MEMO_SECONDS", "1"))
+# The Retry-After of the 503 answered while the database is unreachable (harris/middleware.py).
+DATABASE_RETRY_AFTER_SECONDS = int(os.environ.get("DATABASE_RETRY_AFTER_SECONDS", "5"))
 
 # ---- Security ----
 # Sessions live in the database, so any server process can serve any visitor.
@@ -220,7 +244,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips it from clients).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$", r"^readyz/$"]
 SECURE_HSTS_SECONDS = 0 if DEBUG else int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG

@@ -15,8 +15,11 @@ urlpatterns = [
     path("", cached(views.dashboard), name="dashboard"),
     path("about/", cached(views.about), name="about"),
     path("healthz/", views.health, name="health"),
+    path("readyz/", views.ready, name="ready"),
     path("reviews/", include("reviews.urls")),
     path("", include("recommendations.urls")),
     path("api/", include("recommendations.api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "harris.views.server_error"

@@ -11,6 +11,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from public_data import version as public_version
+
 from .models import (
     PUBLISH_UPDATES,
     Recommendation,
@@ -54,6 +56,9 @@ def lock_recommendation(pk, expected_version=None):
     With ``expected_version`` (the version a form was opened on), raise ``StaleEdit`` if anyone
     has saved a change since: the second of two concurrent edits is refused, never merged.
     """
+    # The public data version's row first, which every public write locks too: writers that go
+    # on to lock several recommendations (publishing a round) cannot deadlock with one another.
+    public_version.bump()
     recommendation = Recommendation.objects.select_for_update().get(pk=pk)
     if expected_version is not None and recommendation.version != expected_version:
         raise StaleEdit(STALE_EDIT_MESSAGE, code="stale")

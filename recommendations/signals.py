@@ -1,11 +1,10 @@
-"""Bump the public data version whenever a public model changes (see ``caching.py``)."""
+"""Move the public data version whenever a public model changes (see ``public_data/version.py``)."""
 
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from public_data import version
 from reviews.models import Review
 
-from .caching import bump_public_version
 from .models import Agency, Recommendation, RecommendationLink, RecommendationOwner, StatusUpdate
 
 PUBLIC_MODELS = (
@@ -19,8 +18,9 @@ PUBLIC_MODELS = (
 
 
 def public_data_changed(sender, **kwargs):
-    # After commit: a reader that sees the new version must also see the new data.
-    transaction.on_commit(bump_public_version)
+    # In the writer's transaction, not after it: the version commits (or rolls back) with the
+    # data, and nothing that could fail runs once the write has been reported a success.
+    version.bump()
 
 
 def connect():

@@ -10,6 +10,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import override_settings
 
+from bench.redis_server import RedisServer
+
 REAL_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
 STATIC_BACKEND = "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -117,3 +119,27 @@ def login():
         return client
 
     return client_for
+
+
+REDIS_SKIP_REASON = "needs redis-server on PATH (apt-get install redis-server)"
+
+
+@pytest.fixture
+def redis_server():
+    """A redis-server of the test's own, stopped afterwards."""
+    if not RedisServer.installed():
+        pytest.skip(REDIS_SKIP_REASON)
+    with RedisServer() as server:
+        yield server
+
+
+@pytest.fixture
+def site_on_redis(settings, redis_server):
+    """The site's cache is the private Redis; the breaker retries quickly; responses cached."""
+    settings.CACHES = {
+        "default": {"BACKEND": "harris.cache.ResilientRedisCache", "LOCATION": redis_server.url}
+    }
+    settings.CACHE_RETRY_SECONDS = 0.5
+    settings.PUBLIC_CACHE_SECONDS = 600
+    settings.PUBLIC_AGGREGATE_CACHE_SECONDS = 600
+    return redis_server

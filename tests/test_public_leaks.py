@@ -54,6 +54,7 @@ def public_urls(planted):
         "dashboard": ["/", "/?as_at=2024-02-01", "/?as_at=not-a-date"],
         "about": ["/about/"],
         "health": ["/healthz/"],
+        "ready": ["/readyz/"],
         "reviews:list": ["/reviews/"],
         "reviews:detail": [f"/reviews/{review}/", "/reviews/no-such-review/"],
         "recommendations:list": [f"/recommendations/{query}" for query in searches],

@@ -1,16 +1,15 @@
-"""Production settings, security headers, staff login hardening and the health check."""
+"""Production settings, security headers, staff login hardening and the 500 page (the health
+checks are in test_health.py)."""
 
 import os
 import secrets
 import subprocess
 import sys
-from unittest import mock
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError
 
 from tests.factories import UserFactory
 
@@ -155,20 +154,6 @@ class TestStaffLogin:
         assert response.status_code == 302
         assert elsewhere.get("/admin/").status_code == 302  # sent to the login page
         assert client.get("/admin/").status_code == 200  # the session that changed it stays
-
-
-class TestHealth:
-    def test_healthy(self, client):
-        response = client.get("/healthz/")
-        assert response.status_code == 200
-        assert response.json() == {"status": "ok", "database": "ok"}
-        assert "no-cache" in response["Cache-Control"]
-
-    def test_database_down_is_a_503(self, client):
-        with mock.patch("harris.views.connection.cursor", side_effect=DatabaseError("down")):
-            response = client.get("/healthz/")
-        assert response.status_code == 503
-        assert response.json()["database"] == "unavailable"
 
 
 @pytest.mark.urls("tests.harris.urls_with_a_broken_view")

@@ -7,8 +7,8 @@ give back exactly what it took.
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-# Rebuilt by ``migrate`` or transient: not part of a backup.
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes"]
+# Rebuilt by ``migrate`` or transient (the public data version starts afresh): not backed up.
+EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes", "public_data"]
 
 
 class Command(BaseCommand):

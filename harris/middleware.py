@@ -1,0 +1,52 @@
+"""A database outage is a 503 with ``Retry-After``, never a 500 with a traceback.
+
+PostgreSQL restarting, a dropped connection or a full connection slot all raise
+``OperationalError`` or ``InterfaceError``. Every write runs in an atomic service, so whatever a
+failed request had begun is rolled back; and Django's ``CONN_HEALTH_CHECKS`` (on in settings)
+drops the broken connection at the end of the request, so the next one reconnects by itself.
+"""
+
+import logging
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError, connections
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
+logger = logging.getLogger("harris.database")
+
+# Django's own, and the drivers' themselves: a few driver calls (closing a cursor mid-iteration)
+# are not wrapped by Django and raise e.g. psycopg2.OperationalError as is.
+DATABASE_ERRORS = tuple(
+    {OperationalError, InterfaceError}
+    | {
+        error
+        for wrapper in connections.all()
+        for error in (wrapper.Database.OperationalError, wrapper.Database.InterfaceError)
+    }
+)
+
+
+def database_unavailable_response():
+    """The 503 page, rendered without a request so that nothing in it touches the database."""
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(settings.DATABASE_RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Turns a database error raised by a view into the 503 page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        """The 503 for a database outage; anything else goes on to the 500 handler."""
+        if not isinstance(exception, DATABASE_ERRORS):
+            return None
+        logger.error("Database unavailable for %s %s: %s", request.method, request.path, exception)
+        return database_unavailable_response()

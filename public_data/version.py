@@ -1,0 +1,83 @@
+"""The public data version: every public write moves it, and public cache keys include it.
+
+The version lives beside the data, in the database. ``bump()`` is an atomic
+``UPDATE ... SET version = version + 1`` run inside the writer's own transaction, so the new
+version becomes visible exactly when the new data does, and a write never succeeds or fails
+because of the cache. ``current_version()`` is read by every cached public request; each process
+holds it for at most ``PUBLIC_VERSION_MEMO_SECONDS`` (default 1 s) so a cache hit costs no query,
+and the process that made a write forgets it the moment the write commits.
+
+A cache entry is stored under the version it was rendered at, so once the version moves no old
+entry can be served, even from a cache that kept its entries through an outage.
+"""
+
+import threading
+import time
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F
+
+from .models import PublicDataVersion
+
+ROW = 1
+
+_lock = threading.Lock()
+# (version, monotonic time it was read, generation); forget() moves the generation so a read
+# that started before a commit can never store its outdated answer after it.
+_memo = (None, 0.0, 0)
+
+
+def _initial():
+    # A new database starts from the clock (microseconds): entries a long-lived Redis kept from
+    # an earlier database are never taken for this one's.
+    return time.time_ns() // 1000
+
+
+def _read():
+    version = PublicDataVersion.objects.filter(pk=ROW).values_list("version", flat=True).first()
+    if version is None:
+        # Tables flushed (tests) or restored without the row: start it afresh.
+        row, _ = PublicDataVersion.objects.get_or_create(pk=ROW, defaults={"version": _initial()})
+        version = row.version
+    return version
+
+
+def current_version():
+    """The current public data version, as committed; at most ``PUBLIC_VERSION_MEMO_SECONDS``
+    old in this process, and never memoised from inside a transaction (which may hold an
+    uncommitted bump)."""
+    global _memo
+    version, read_at, generation = _memo
+    now = time.monotonic()
+    in_transaction = connection.in_atomic_block
+    if (
+        not in_transaction
+        and version is not None
+        and now - read_at < settings.PUBLIC_VERSION_MEMO_SECONDS
+    ):
+        return version
+    version = _read()
+    if not in_transaction:
+        with _lock:
+            if _memo[2] == generation:
+                _memo = (version, now, generation)
+    return version
+
+
+def forget():
+    """Drop this process's memo, so its next request reads the version afresh."""
+    global _memo
+    with _lock:
+        _memo = (None, 0.0, _memo[2] + 1)
+
+
+def bump():
+    """Move the public data version on, inside the caller's transaction (it commits or rolls
+    back with the write). Holds the version row's lock until then, so versions follow commit
+    order; this process forgets its memo once the write commits."""
+    updated = PublicDataVersion.objects.filter(pk=ROW).update(version=F("version") + 1)
+    if not updated:
+        _read()  # creates the row
+        PublicDataVersion.objects.filter(pk=ROW).update(version=F("version") + 1)
+    transaction.on_commit(forget)
