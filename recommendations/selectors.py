@@ -113,7 +113,7 @@ def staff_history(recommendation, user):
     return (
         StatusUpdate.objects.filter(recommendation=recommendation)
         .with_staff_note_for(user)
-        .select_related("recorded_by", "corrects")
+        .select_related("recorded_by", "corrects", "reported_on_behalf_of")
         .latest_first()
     )
 

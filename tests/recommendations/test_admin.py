@@ -130,6 +130,18 @@ class TestRecordingAnUpdate:
         assert 'name="updates-0-narrative"' in page  # the next update's form, and only it
         assert 'name="updates-1-narrative"' not in page
 
+    def test_a_report_made_on_an_agency_s_behalf_says_so_in_the_history(
+        self, as_editor, own_rec, own_agency
+    ):
+        status_update(
+            own_rec,
+            assessment=StatusUpdate.Assessment.OWNER,
+            publication=Publication.DRAFT,
+            reported_on_behalf_of=own_agency,
+        )
+        page = as_editor.get(change_url(own_rec)).content.decode()
+        assert "reported by MOPAC on behalf of Own Agency" in page
+
     def test_an_editor_records_and_publishes_from_the_recommendation_page(
         self, as_editor, editor, own_rec
     ):
