@@ -6,9 +6,11 @@
 It measures a bare Django view (the framework's ceiling, in the same run), a static file and the
 public pages and API, with the public response cache warm and then off, and prints each
 target's requests/s, p50/p95/p99 latency and errors, and its throughput as a share of the bare
-view's. With ``--scale-out`` it also starts a second server over the same database and Redis and
-checks that throttling and freshness after a publish are shared. Results go to bench/results/
-with a description of the machine.
+view's. With ``--scale-out`` it starts two servers over the same database and a Redis of their
+own (a throwaway redis-server on a free port), checks that throttling and freshness after a
+publish are shared, then runs the fault phase: that Redis is killed under wrk and restarted,
+with an update published during the outage. Results go to bench/results/ with a description of
+the machine.
 """
 
 import argparse
@@ -26,9 +28,11 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-import redis
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.redis_server import RedisServer  # noqa: E402
+
 RESULTS = ROOT / "bench" / "results"
 PYTHON = sys.executable
 SCALE_OUT_LIMIT = 100  # anonymous API requests a minute in the scale-out check
@@ -86,18 +90,29 @@ class Server:
         self.process.wait(timeout=30)
 
 
-def wrk(url, seconds, connections):
-    """Run wrk against one URL; return its JSON report (see report.lua)."""
-    result = subprocess.run(
+def start_wrk(url, seconds, connections):
+    """Start wrk against one URL in the background; ``wrk_report`` waits for its report."""
+    return subprocess.Popen(
         [
             "wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s",
             "-s", str(ROOT / "bench" / "report.lua"), url,
         ],
-        capture_output=True,
+        stdout=subprocess.PIPE,
         text=True,
-        check=True,
     )  # fmt: skip
-    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def wrk_report(process):
+    """Wait for a wrk started by ``start_wrk``; return its JSON report (see report.lua)."""
+    output, _ = process.communicate()
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, process.args, output)
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def wrk(url, seconds, connections):
+    """Run wrk against one URL; return its JSON report."""
+    return wrk_report(start_wrk(url, seconds, connections))
 
 
 def sample_paths(environment):
@@ -175,58 +190,131 @@ def machine():
     }
 
 
-def scale_out_check(environment, workers):
-    """Two servers over one database and one Redis: shared throttling, fresh after a publish."""
+def publish(environment, narrative):
+    """Publish a status update through the service, in a process of its own (as staff would,
+    from another server); return the recommendation's pk. Fails unless the publish reports
+    success."""
+    code = (
+        "import django, datetime, sys; django.setup();"
+        "from recommendations import services;"
+        "from recommendations.models import Recommendation, StatusUpdate;"
+        "rec = Recommendation.objects.public().order_by('pk').first();"
+        "services.record_status_update(recommendation=rec, status='resolved',"
+        " status_date=datetime.date.today(), narrative=sys.argv[1],"
+        " publication=StatusUpdate.Publication.PUBLISHED); print(rec.pk)"
+    )
+    return subprocess.run(
+        [PYTHON, "-c", code, narrative], env=environment, capture_output=True, text=True, check=True
+    ).stdout.split()[-1]
+
+
+def shows_everywhere(servers, path, text):
+    """Whether every server's page at ``path`` shows ``text`` (after the public data version
+    memo, so every process has seen the publish)."""
+    time.sleep(float(os.environ.get("PUBLIC_VERSION_MEMO_SECONDS", "1")) + 0.2)
+    return all(text in urllib.request.urlopen(s.url + path, timeout=30).read() for s in servers)
+
+
+def under_load(servers, path, seconds, connections, action):
+    """wrk on every server at once for ``seconds`` while ``action()`` runs; the combined
+    report: requests, errors (non-2xx/3xx answers and socket errors: an upper bound on 5xx),
+    and the worst server's p95 and max."""
+    processes = [start_wrk(server.url + path, seconds, connections) for server in servers]
+    time.sleep(0.5)  # the fault strikes under load
+    action()
+    reports = [wrk_report(process) for process in processes]
+    return {
+        "requests": sum(r["requests"] for r in reports),
+        "rps": round(sum(r["rps"] for r in reports), 1),
+        "errors": sum(r["errors"] + r["non_2xx_3xx"] for r in reports),
+        "p95_ms": max(r["p95_ms"] for r in reports),
+        "max_ms": max(r["max_ms"] for r in reports),
+    }
+
+
+def fault_phase(servers, redis_server, environment, seconds, connections, path):
+    """Redis killed under wrk on the page at ``path`` for ``seconds``, an update published to it
+    meanwhile, then restarted under wrk: no 5xx, and the update shows on every server after."""
+    print(f"Fault phase: Redis killed for {seconds}s under wrk, then restarted", flush=True)
+    narrative = f"SYNTHETIC publish during a Redis outage {time.time_ns()}."
+    published = {}
+
+    def outage():
+        redis_server.kill()
+        published["pk"] = publish(environment, narrative)
+
+    down = under_load(servers, path, seconds, connections, outage)
+    back = under_load(servers, path, seconds, connections, redis_server.start)
+    result = {
+        "outage_seconds": seconds,
+        "during_outage": down,
+        "after_restart": back,
+        "server_errors": down["errors"] + back["errors"],
+        "no_5xx": down["errors"] + back["errors"] == 0,
+        "publish_during_outage_succeeded": bool(published.get("pk")),
+        "publish_during_outage_visible_on_both": shows_everywhere(
+            servers, path, narrative.encode()
+        ),
+        "cache_used_again_after_restart": all(
+            urllib.request.urlopen(s.url + path, timeout=30).headers["X-Public-Cache"] == "hit"
+            for s in servers
+        ),
+    }
+    print(
+        f"  outage: {down['requests']} requests, p95 {down['p95_ms']:.2f} ms, max "
+        f"{down['max_ms']:.1f} ms; after restart: p95 {back['p95_ms']:.2f} ms; "
+        f"5xx {result['server_errors']}",
+        flush=True,
+    )
+    return result
+
+
+def scale_out_check(environment, workers, fault_seconds, connections):
+    """Two servers over one database and one Redis of their own: shared throttling, fresh after
+    a publish, and the fault phase."""
     print("Scale-out: two servers sharing the database and Redis", flush=True)
-    # Start the limit afresh: the throughput runs above counted thousands of requests.
-    client = redis.Redis.from_url(environment["REDIS_URL"])
-    stale = list(client.scan_iter("*throttle*"))
-    if stale:
-        client.delete(*stale)
-    first = Server(8101, workers, environment)
-    second = Server(8102, workers, environment)
-    try:
-        statuses = []
-        for attempt in range(400):
-            server = first if attempt % 2 == 0 else second
-            try:
-                with urllib.request.urlopen(server.url + "/api/agencies/", timeout=10) as r:
-                    statuses.append(r.status)
-            except urllib.error.HTTPError as error:
-                statuses.append(error.code)
-                if error.code == 429:
-                    break
-        throttled_after = len(statuses)
-        code = (
-            "import django, datetime; django.setup();"
-            "from recommendations import services;"
-            "from recommendations.models import Recommendation, StatusUpdate;"
-            "rec = Recommendation.objects.public().order_by('pk').first();"
-            "services.record_status_update(recommendation=rec, status='resolved',"
-            " status_date=datetime.date.today(), narrative='SYNTHETIC benchmark publish.',"
-            " publication=StatusUpdate.Publication.PUBLISHED); print(rec.pk)"
-        )
-        before = urllib.request.urlopen(second.url + "/changes/?since=2000-01-01").read()
-        pk = subprocess.run(
-            [PYTHON, "-c", code], env=environment, capture_output=True, text=True, check=True
-        ).stdout.split()[-1]
-        fresh = [
-            b"SYNTHETIC benchmark publish."
-            in urllib.request.urlopen(s.url + f"/recommendations/{pk}/").read()
-            for s in (first, second)
-        ]
-        after = urllib.request.urlopen(second.url + "/changes/?since=2000-01-01").read()
-        return {
-            "requests_until_429_across_both": throttled_after,
-            "throttled": statuses[-1] == 429,
-            # Per-process counting would allow the limit per worker before the first 429.
-            "limit_shared_by_both": throttled_after <= SCALE_OUT_LIMIT + 1,
-            "publish_visible_on_both_at_once": all(fresh),
-            "changes_page_refreshed": before != after,
-        }
-    finally:
-        first.stop()
-        second.stop()
+    with RedisServer() as redis_server:
+        environment = {**environment, "REDIS_URL": redis_server.url}
+        first = Server(8101, workers, environment)
+        second = Server(8102, workers, environment)
+        try:
+            statuses = []
+            for attempt in range(400):
+                server = first if attempt % 2 == 0 else second
+                try:
+                    with urllib.request.urlopen(server.url + "/api/agencies/", timeout=10) as r:
+                        statuses.append(r.status)
+                except urllib.error.HTTPError as error:
+                    statuses.append(error.code)
+                    if error.code == 429:
+                        break
+            throttled_after = len(statuses)
+            before = urllib.request.urlopen(second.url + "/changes/?since=2000-01-01").read()
+            pk = publish(environment, "SYNTHETIC benchmark publish.")
+            fresh = shows_everywhere(
+                (first, second), f"/recommendations/{pk}/", b"SYNTHETIC benchmark publish."
+            )
+            after = urllib.request.urlopen(second.url + "/changes/?since=2000-01-01").read()
+            results = {
+                "requests_until_429_across_both": throttled_after,
+                "throttled": statuses[-1] == 429,
+                # Per-process counting would allow the limit per worker before the first 429.
+                "limit_shared_by_both": throttled_after <= SCALE_OUT_LIMIT + 1,
+                "publish_visible_on_both": fresh,
+                "changes_page_refreshed": before != after,
+            }
+            results["fault phase"] = fault_phase(
+                (first, second),
+                redis_server,
+                environment,
+                fault_seconds,
+                connections,
+                f"/recommendations/{pk}/",
+            )
+            return results
+        finally:
+            first.stop()
+            second.stop()
 
 
 def main():
@@ -235,7 +323,9 @@ def main():
     parser.add_argument("--seconds", type=int, default=10, help="per target and mode")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--scale-out", action="store_true", help="needs REDIS_URL")
+    parser.add_argument(
+        "--scale-out", action="store_true", help="two servers, then the Redis fault phase"
+    )
     parser.add_argument("--label", default="")
     options = parser.parse_args()
     if shutil.which("wrk") is None:
@@ -256,11 +346,11 @@ def main():
         finally:
             server.stop()
     if options.scale_out:
-        if not os.environ.get("REDIS_URL"):
-            raise SystemExit("--scale-out needs REDIS_URL")
         results["scale out"] = scale_out_check(
             server_environment(8101, 3600, {"API_THROTTLE_RATE": f"{SCALE_OUT_LIMIT}/minute"}),
             options.workers,
+            fault_seconds=3 if options.quick else 8,
+            connections=options.connections,
         )
         print(json.dumps(results["scale out"], indent=2))
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -275,10 +365,10 @@ def main():
         for name, report in results[mode].items()
         if report["errors"] + report["non_2xx_3xx"]
     ]
+    scale_out = results.get("scale out", {})
+    checks = {**scale_out, **scale_out.get("fault phase", {})}
     problems += [
-        f"scale out: {check} failed"
-        for check, passed in results.get("scale out", {}).items()
-        if passed is False
+        f"scale out: {check} failed" for check, passed in checks.items() if passed is False
     ]
     if problems:
         raise SystemExit("\n".join(problems))

@@ -194,3 +194,17 @@ def test_postgres_connections_terminated_under_load(live_server, settings):
         assert recommendation.current_status == expected
         history = StatusUpdate.history.filter(recommendation_id=recommendation.pk).count()
         assert history == recommendation.updates.count()
+
+
+def test_before_createcachetable_the_data_loads_and_the_site_serves(client, settings):
+    from recommendations.loader import load_harris
+    from tests.conftest import REAL_FIXTURES
+
+    settings.CACHES = {
+        "default": {"BACKEND": "harris.cache.ResilientDatabaseCache", "LOCATION": "not_created"}
+    }
+    settings.PUBLIC_CACHE_SECONDS = settings.PUBLIC_AGGREGATE_CACHE_SECONDS = 600
+    load_harris(REAL_FIXTURES)  # no on-commit hook to fail after the data is saved
+    assert Recommendation.objects.count() > 100
+    for path in ("/", "/recommendations/", "/api/recommendations/"):
+        assert client.get(path).status_code == 200
