@@ -1,4 +1,5 @@
-"""A database outage is a 503 with ``Retry-After``, never a 500 with a traceback.
+"""Middleware: a database outage is a 503 with ``Retry-After``, never a 500 with a traceback;
+a NUL in a staff page's query string is a 400.
 
 PostgreSQL restarting, a dropped connection or a full connection slot all raise
 ``OperationalError`` or ``InterfaceError``. Every write runs in an atomic service, so whatever a
@@ -10,8 +11,9 @@ import logging
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connections
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 logger = logging.getLogger("harris.database")
 
@@ -50,3 +52,22 @@ class DatabaseUnavailableMiddleware:
             return None
         logger.error("Database unavailable for %s %s: %s", request.method, request.path, exception)
         return database_unavailable_response()
+
+
+class StaffQueryNulMiddleware:
+    """A NUL character in a staff page's query string is a 400. PostgreSQL refuses NUL in a
+    string, so an admin search, filter or autocomplete holding one would fail in the database;
+    the public pages check their own parameters and say which one is wrong."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith(reverse("admin:index")) and any(
+            "\x00" in value for _, values in request.GET.lists() for value in values
+        ):
+            return HttpResponseBadRequest(
+                "The address holds a NUL character, which no search or filter can use.",
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)

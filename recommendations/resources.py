@@ -69,6 +69,9 @@ class TextWidget(widgets.CharWidget):
 
     def clean(self, value, row=None, **kwargs):
         text = _text(value)
+        if "\x00" in text:
+            # No database stores it, and no spreadsheet means it.
+            raise ValueError("This cell holds a NUL character: remove it and import again.")
         if text.startswith("'") and text[1:].startswith(FORMULA_TRIGGERS):
             text = text[1:]
         return text

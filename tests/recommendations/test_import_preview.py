@@ -113,3 +113,14 @@ def test_the_exported_filtered_list_imports_back_unchanged(
     own_rec.refresh_from_db()
     after = (Recommendation.history.count(), StatusUpdate.objects.count(), own_rec.version)
     assert after == before
+
+
+def test_a_nul_character_in_a_cell_is_an_error_named_by_its_column(as_editor, own_rec):
+    own = f"{own_rec.review.slug},1,{own_rec.position},{own_rec.text}"
+    content = (
+        "review,number,position,text,update_status,update_date,update_narrative\n"
+        f"{own},in_progress,2026-11-01,Fencing\x00 ordered.\n"
+    ).encode()
+    preview = upload(as_editor, content)
+    assert "NUL character" in " ".join(rows_by_number(preview)[1]["errors"]["update_narrative"])
+    assert not StatusUpdate.objects.exists()

@@ -48,6 +48,7 @@ def snapshot():
     )
 
 
+# Positions of new rows are far from the fixture's, whatever the factories' sequence has reached.
 @pytest.fixture
 def review(own_rec):
     return own_rec.review.slug
@@ -57,19 +58,19 @@ class TestImport:
     def test_rows_create_recommendations_with_their_owners(self, review, own_agency, other_agency):
         result = run(
             [
-                [review, "7", "7", "A new recommendation.", "own", "other"],
-                [review, "", "8", "An unnumbered one.", "other", ""],
+                [review, "7", "1007", "A new recommendation.", "own", "other"],
+                [review, "", "1008", "An unnumbered one.", "other", ""],
             ]
         )
         assert not result.has_errors() and not result.has_validation_errors()
         created = Recommendation.objects.get(number="7")
         assert created.lead_owner == own_agency
         assert set(created.owners.all()) == {own_agency, other_agency}
-        assert Recommendation.objects.get(position=8, number="").lead_owner == other_agency
+        assert Recommendation.objects.get(position=1008, number="").lead_owner == other_agency
 
     def test_a_dry_run_previews_and_writes_nothing(self, review):
         before = snapshot()
-        result = run([[review, "7", "7", "A new recommendation.", "own", ""]], dry_run=True)
+        result = run([[review, "7", "1007", "A new recommendation.", "own", ""]], dry_run=True)
         assert result.totals["new"] == 1
         assert snapshot() == before
 
@@ -141,15 +142,15 @@ class TestErrorsLeaveTheDatabaseUnchanged:
             (["{review}", "twelve", "9", "Text.", "own", ""], "A recommendation number is"),
             (["{review}", "9", "abc", "Text.", "own", ""], "Position must be a whole number"),
             (["{review}", "9", "-3", "Text.", "own", ""], "Position must be a whole number"),
-            (["{review}", "9", "9", "Text.", "nobody", ""], "no agency with the slug 'nobody'"),
-            (["{review}", "9", "9", "Text.", "own", "own; ghost"], "slug 'ghost'"),
-            (["no-such-review", "9", "9", "Text.", "own", ""], "no review with the slug"),
+            (["{review}", "9", "1009", "Text.", "nobody", ""], "no agency with the slug 'nobody'"),
+            (["{review}", "9", "1009", "Text.", "own", "own; ghost"], "slug 'ghost'"),
+            (["no-such-review", "9", "1009", "Text.", "own", ""], "no review with the slug"),
             (["{review}", "2", "10", "The same number again.", "own", ""], "already on row 1"),
             (
                 ["{review}", "9", "{position}", "Its position is taken.", "own", ""],
                 "Position already",
             ),
-            (["{review}", "9", "9", "", "own", ""], "This field cannot be blank."),
+            (["{review}", "9", "1009", "", "own", ""], "This field cannot be blank."),
         ],
     )
     def test_a_bad_row_rolls_back_every_row(self, review, own_rec, bad_row, message):
