@@ -31,14 +31,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.redis_server import RedisServer  # noqa: E402
+from bench.redis_server import RedisServer, free_port  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 PYTHON = sys.executable
 SCALE_OUT_LIMIT = 100  # anonymous API requests a minute in the scale-out check
 
 
-def server_environment(port, cache_seconds, extra=None):
+def server_environment(cache_seconds, extra=None):
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
@@ -62,9 +62,12 @@ def manage(*args, environment):
 
 
 class Server:
-    """A gunicorn server with a fixed number of workers, stopped on exit."""
+    """A gunicorn server on a free loopback port with a fixed number of workers; used as a
+    context manager, it is stopped on leaving, whatever happened, and it stops itself if it
+    never becomes healthy."""
 
-    def __init__(self, port, workers, environment):
+    def __init__(self, workers, environment):
+        port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         self.process = subprocess.Popen(
             [
@@ -87,7 +90,17 @@ class Server:
 
     def stop(self):
         self.process.send_signal(signal.SIGTERM)
-        self.process.wait(timeout=30)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop()
 
 
 def start_wrk(url, seconds, connections):
@@ -275,9 +288,8 @@ def scale_out_check(environment, workers, fault_seconds, connections):
     print("Scale-out: two servers sharing the database and Redis", flush=True)
     with RedisServer() as redis_server:
         environment = {**environment, "REDIS_URL": redis_server.url}
-        first = Server(8101, workers, environment)
-        second = Server(8102, workers, environment)
-        try:
+        # Leaving the block stops both servers; if the second never starts, the first too.
+        with Server(workers, environment) as first, Server(workers, environment) as second:
             statuses = []
             for attempt in range(400):
                 server = first if attempt % 2 == 0 else second
@@ -312,9 +324,6 @@ def scale_out_check(environment, workers, fault_seconds, connections):
                 f"/recommendations/{pk}/",
             )
             return results
-        finally:
-            first.stop()
-            second.stop()
 
 
 def main():
@@ -332,7 +341,7 @@ def main():
         raise SystemExit("wrk is needed: apt-get install wrk")
     seconds = 1 if options.quick else options.seconds
 
-    base = server_environment(8100, 3600)
+    base = server_environment(3600)
     manage("collectstatic", "--no-input", "-v0", environment=base)
     manage("createcachetable", environment=base)
     paths = sample_paths(base)
@@ -340,14 +349,11 @@ def main():
     results["workers"] = options.workers
     for mode, cache_seconds in (("cache warm", 3600), ("cache off", 0)):
         print(f"{mode}: {options.connections} connections, {seconds}s per target", flush=True)
-        server = Server(8100, options.workers, server_environment(8100, cache_seconds))
-        try:
+        with Server(options.workers, server_environment(cache_seconds)) as server:
             results[mode] = measure(server, paths, seconds, options.connections)
-        finally:
-            server.stop()
     if options.scale_out:
         results["scale out"] = scale_out_check(
-            server_environment(8101, 3600, {"API_THROTTLE_RATE": f"{SCALE_OUT_LIMIT}/minute"}),
+            server_environment(3600, {"API_THROTTLE_RATE": f"{SCALE_OUT_LIMIT}/minute"}),
             options.workers,
             fault_seconds=3 if options.quick else 8,
             connections=options.connections,
