@@ -11,6 +11,7 @@ and pages are rendered afresh.
 
 import functools
 import hashlib
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -18,15 +19,42 @@ from django.http import HttpResponse
 
 from public_data.version import current_version
 
+from .api.filters import UpdateFilter
+from .filters import RecommendationFilter
+from .forms import ChangesForm
+
 CACHED_HEADERS = ("Content-Type", "Content-Disposition")
 
 
-def response_key(request, version):
-    """The cache key of a response: the public data version, host, negotiated format and full
-    path."""
-    variant = "|".join(
-        (request.get_host(), request.META.get("HTTP_ACCEPT", ""), request.get_full_path())
+@functools.cache
+def public_parameters():
+    """Every query parameter a public page or API endpoint reads."""
+    return frozenset(
+        {
+            *RecommendationFilter.base_filters,
+            *UpdateFilter.base_filters,
+            *ChangesForm.base_fields,
+            "page",
+        }
     )
+
+
+def canonical_query(request):
+    """The query string with its parameters in one order, or None when it names a parameter
+    no public page reads: such a request is answered afresh and never cached, so junk in URLs
+    cannot fill the cache."""
+    if not set(request.GET) <= public_parameters():
+        return None
+    return urlencode(
+        sorted((name, value) for name, values in request.GET.lists() for value in values)
+    )
+
+
+def response_key(request, version, query):
+    """The cache key of a response: the public data version, the host, the path and the
+    canonical query. (Every public response is JSON, HTML, CSV or Atom by its URL alone, so the
+    Accept header is not part of it: an unacceptable one is a 406, which is never stored.)"""
+    variant = "|".join((request.get_host(), request.path, query))
     digest = hashlib.blake2b(variant.encode(), digest_size=16).hexdigest()
     return f"public-response:{version}:{digest}"
 
@@ -72,9 +100,10 @@ def cache_public_response(view):
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not _cacheable(request):
+        query = canonical_query(request) if _cacheable(request) else None
+        if query is None:
             return view(request, *args, **kwargs)
-        key = response_key(request, current_version())
+        key = response_key(request, current_version(), query)
         entry = cache.get(key)
         if entry is not None:
             content, headers = entry

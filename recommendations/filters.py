@@ -1,11 +1,11 @@
 """The one FilterSet behind the public list, its downloads and the API."""
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from harris.forms import IsoDateInput
 from reviews.models import Review
 
 from .models import Agency, Recommendation, Status
@@ -64,9 +64,7 @@ class RecommendationFilter(django_filters.FilterSet):
         choices=section_choices, label="Section", empty_label="Any section"
     )
     q = django_filters.CharFilter(method="search", max_length=200, label="Text contains")
-    as_at = django_filters.DateFilter(
-        method="keep", label="Status as at", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    as_at = django_filters.DateFilter(method="keep", label="Status as at", widget=IsoDateInput)
     # The API schema cannot infer a filter's type from a method: a report is given by its slug.
     report = extend_schema_field(OpenApiTypes.STR)(
         django_filters.ModelChoiceFilter(

@@ -2,6 +2,8 @@
 
 from django import forms
 
+from harris.forms import IsoDateInput
+
 
 class ChangesForm(forms.Form):
     """The date from which to list changes."""
@@ -9,6 +11,6 @@ class ChangesForm(forms.Form):
     since = forms.DateField(
         label="Changes since",
         help_text="For example, 2017-10-25",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=IsoDateInput,
         error_messages={"invalid": "Enter a real date in the format YYYY-MM-DD."},
     )

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
 
 from public_data import version
 from recommendations import services
@@ -114,3 +115,34 @@ def test_an_entry_rendered_before_a_publish_is_never_served_after_it(client, cac
     version.bump()  # as any write to public data does, in its transaction
     response = client.get(url)
     assert response["X-Public-Cache"] == "miss"
+
+
+def stored_responses():
+    """How many whole responses the (local memory) cache holds."""
+    return sum(":public-response:" in key for key in cache._cache)
+
+
+def test_urls_with_parameters_no_page_reads_are_answered_but_never_cached(client, cache_on):
+    RecommendationFactory()
+    before = stored_responses()
+    for index in range(1000):
+        response = client.get("/about/", {"utm_source": f"junk{index}"})
+        assert response.status_code == 200
+        assert "X-Public-Cache" not in response
+    assert client.get("/recommendations/", {"q": "x", "junk": "1"}).status_code == 200
+    assert stored_responses() == before
+
+
+def test_the_order_of_parameters_does_not_make_another_entry(client, cache_on):
+    RecommendationFactory()
+    first = client.get("/recommendations/?status=resolved&q=text")
+    second = client.get("/recommendations/?q=text&status=resolved")
+    assert (first["X-Public-Cache"], second["X-Public-Cache"]) == ("miss", "hit")
+    assert client.get("/recommendations/?status=in_progress&q=text")["X-Public-Cache"] == "miss"
+
+
+def test_every_entry_expires(client, cache_on):
+    RecommendationFactory()
+    client.get("/recommendations/")
+    expiries = [cache._expire_info[key] for key in cache._cache if ":public-response:" in key]
+    assert expiries and all(expiry is not None for expiry in expiries)
