@@ -61,9 +61,14 @@ class StaffQueryNulMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.admin_prefix = None
 
     def __call__(self, request):
-        if request.path.startswith(reverse("admin:index")) and any(
+        # Looked up once, at the first request (the URLconf is not loaded at start-up), not on
+        # every public request.
+        if self.admin_prefix is None:
+            self.admin_prefix = reverse("admin:index")
+        if request.path.startswith(self.admin_prefix) and any(
             "\x00" in value for _, values in request.GET.lists() for value in values
         ):
             return HttpResponseBadRequest(
