@@ -112,6 +112,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# SQLite through the project's backend, whose flush keeps the append-only triggers
+# (harris/append_only.py); PostgreSQL's flush truncates, which no row trigger refuses.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["ENGINE"] = "harris.db.sqlite3"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -10,7 +10,12 @@ class RecommendationsConfig(AppConfig):
     verbose_name = "Recommendations"
 
     def ready(self):
+        from harris import append_only
+
         from . import roles, signals
 
         signals.connect()
         post_migrate.connect(roles.sync_roles_after_migrate, sender=self)
+        # A later migration may rebuild a protected table (SQLite drops its triggers) or add a
+        # history table: every migrate puts the append-only triggers back.
+        post_migrate.connect(append_only.reinstall_after_migrate, sender=self)

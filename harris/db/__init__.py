@@ -1,0 +1,1 @@
+"""The project's database backends (selected in ``harris/settings.py``)."""
