@@ -27,7 +27,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
-from public_data.version import bump  # noqa: E402
+from public_data import projector  # noqa: E402
 from recommendations.models import (  # noqa: E402
     Agency,
     Recommendation,
@@ -221,12 +221,13 @@ def main():
     refuse_unsafe_database(options.allow_real_data)
     with transaction.atomic():
         generate(options)
+        # Bulk writes send no signals: project the published store once, from the whole data.
+        print("Projecting the published store...", flush=True)
+        projector.rebuild()
     if connection.vendor == "postgresql":
         # Fresh planner statistics, or PostgreSQL plans for the empty tables it last saw.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    # Bulk writes send no signals: say once that the public data changed.
-    bump()
     print(
         f"SYNTHETIC data: {options.reviews} reviews, {options.agencies} agencies, "
         f"{options.recommendations} recommendations, {options.updates} status updates."

@@ -77,16 +77,22 @@ class Server:
             cwd=ROOT,
             env=environment,
         )  # fmt: skip
+        try:
+            self.wait_until_healthy()
+        except BaseException:
+            self.stop()  # whatever went wrong, no server is left running
+            raise
+
+    def wait_until_healthy(self):
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
                 with urllib.request.urlopen(self.url + "/healthz/", timeout=2) as response:
                     if response.status == 200:
                         return
-            except (urllib.error.URLError, ConnectionError):
+            except OSError:  # refused, reset, or timed out (a busy machine): try again
                 time.sleep(0.3)
-        self.stop()
-        raise SystemExit(f"the server on port {port} did not become healthy")
+        raise SystemExit(f"the server at {self.url} did not become healthy")
 
     def stop(self):
         self.process.send_signal(signal.SIGTERM)
@@ -132,27 +138,32 @@ def sample_paths(environment):
     """Real paths to request: an agency with many recommendations, a recommendation, a word."""
     code = (
         "import django, json; django.setup();"
-        "from django.db.models import Count;"
-        "from recommendations.models import Agency, Recommendation;"
-        "agency = Agency.objects.annotate(n=Count('recommendations')).order_by('-n').first();"
-        "rec = Recommendation.objects.public().order_by('pk').first();"
-        "print(json.dumps({'agency': agency.slug, 'pk': rec.pk}))"
+        "from public_data.models import PublishedCount, PublishedRecommendation;"
+        "agency = PublishedCount.objects.filter(review='', status='').exclude(agency='')"
+        ".order_by('-count').first();"
+        "rec = PublishedRecommendation.objects.select_related('review').first();"
+        "last = -(-PublishedCount.objects.get(review='', agency='', status='').count // 50);"
+        "print(json.dumps({'agency': agency.agency, 'url': rec.get_absolute_url(),"
+        " 'last': last}))"
     )
     output = subprocess.run(
         [PYTHON, "-c", code], env=environment, capture_output=True, text=True, check=True
     )
     found = json.loads(output.stdout.strip().splitlines()[-1])
-    agency, pk = found["agency"], found["pk"]
+    agency, url, last = found["agency"], found["url"], found["last"]
     return {
         "bare view": "/bench/bare/",
         "static file": "/static/css/site.css",
         "dashboard": "/",
         "list": "/recommendations/",
         "list by agency": f"/recommendations/?agency={agency}",
+        "list, last page": f"/recommendations/?page={last}",
+        "list by status, sorted": "/recommendations/?status=in_progress&ordering=-updated",
         "text search": "/recommendations/?q=bridge",
-        "recommendation": f"/recommendations/{pk}/",
+        "recommendation": url,
         "API list": "/api/recommendations/",
-        "API detail": f"/api/recommendations/{pk}/",
+        "API list, last page": f"/api/recommendations/?page={last}",
+        "API detail": f"/api{url}",
         "CSV export": f"/recommendations/export.csv?agency={agency}",
     }
 
@@ -205,16 +216,18 @@ def machine():
 
 def publish(environment, narrative):
     """Publish a status update through the service, in a process of its own (as staff would,
-    from another server); return the recommendation's pk. Fails unless the publish reports
-    success."""
+    from another server); return the address of the recommendation's public page. Fails unless
+    the publish reports success."""
     code = (
         "import django, datetime, sys; django.setup();"
+        "from public_data.models import PublishedRecommendation;"
         "from recommendations import services;"
         "from recommendations.models import Recommendation, StatusUpdate;"
-        "rec = Recommendation.objects.public().order_by('pk').first();"
+        "page = PublishedRecommendation.objects.select_related('review').first();"
+        "rec = Recommendation.objects.get(pk=page.source_id);"
         "services.record_status_update(recommendation=rec, status='resolved',"
         " status_date=datetime.date.today(), narrative=sys.argv[1],"
-        " publication=StatusUpdate.Publication.PUBLISHED); print(rec.pk)"
+        " publication=StatusUpdate.Publication.PUBLISHED); print(page.get_absolute_url())"
     )
     return subprocess.run(
         [PYTHON, "-c", code, narrative], env=environment, capture_output=True, text=True, check=True
@@ -254,7 +267,7 @@ def fault_phase(servers, redis_server, environment, seconds, connections, path):
 
     def outage():
         redis_server.kill()
-        published["pk"] = publish(environment, narrative)
+        published["url"] = publish(environment, narrative)
 
     down = under_load(servers, path, seconds, connections, outage)
     back = under_load(servers, path, seconds, connections, redis_server.start)
@@ -264,7 +277,7 @@ def fault_phase(servers, redis_server, environment, seconds, connections, path):
         "after_restart": back,
         "server_errors": down["errors"] + back["errors"],
         "no_5xx": down["errors"] + back["errors"] == 0,
-        "publish_during_outage_succeeded": bool(published.get("pk")),
+        "publish_during_outage_succeeded": bool(published.get("url")),
         "publish_during_outage_visible_on_both": shows_everywhere(
             servers, path, narrative.encode()
         ),
@@ -302,10 +315,8 @@ def scale_out_check(environment, workers, fault_seconds, connections):
                         break
             throttled_after = len(statuses)
             before = urllib.request.urlopen(second.url + "/changes/?since=2000-01-01").read()
-            pk = publish(environment, "SYNTHETIC benchmark publish.")
-            fresh = shows_everywhere(
-                (first, second), f"/recommendations/{pk}/", b"SYNTHETIC benchmark publish."
-            )
+            url = publish(environment, "SYNTHETIC benchmark publish.")
+            fresh = shows_everywhere((first, second), url, b"SYNTHETIC benchmark publish.")
             after = urllib.request.urlopen(second.url + "/changes/?since=2000-01-01").read()
             results = {
                 "requests_until_429_across_both": throttled_after,
@@ -321,7 +332,7 @@ def scale_out_check(environment, workers, fault_seconds, connections):
                 environment,
                 fault_seconds,
                 connections,
-                f"/recommendations/{pk}/",
+                url,
             )
             return results
 

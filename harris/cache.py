@@ -11,7 +11,7 @@ one call tries again. The outage is logged when it starts, at most once per
 
 Nothing may depend on the cache for correctness: the public data version is in the database
 (``public_data/version.py``), and the API throttle falls back to a per-process count
-(``recommendations/api/throttling.py``).
+(``public_data/api/throttling.py``).
 
 ``ReusingRedisCache`` also keeps one Redis client per connection pool: the built-in backend
 builds a new ``redis.Redis`` for every call, which costs more (about 170 response callbacks)

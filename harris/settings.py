@@ -72,6 +72,8 @@ MIDDLEWARE = [
     # Outermost but for security: a database outage anywhere below is a 503, not a 500.
     "harris.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous hits on public pages are answered here, before everything below.
+    "public_data.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "harris.middleware.StaffQueryNulMiddleware",
@@ -147,7 +149,7 @@ WHITENOISE_MANIFEST_STRICT = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Anonymous public pages and API responses are cached until public data next changes
-# (recommendations/caching.py); this is only the upper bound. 0 turns the cache off.
+# (public_data/caching.py); this is only the upper bound. 0 turns the cache off.
 PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "3600"))
 # Counts and breakdowns behind the pages, cached the same way even when whole responses are not.
 PUBLIC_AGGREGATE_CACHE_SECONDS = int(os.environ.get("PUBLIC_AGGREGATE_CACHE_SECONDS", "3600"))
@@ -297,12 +299,12 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "recommendations.api.pagination.PagePagination",
-    "DEFAULT_THROTTLE_CLASSES": ["recommendations.api.throttling.AnonymousThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "public_data.api.pagination.PagePagination",
+    "DEFAULT_THROTTLE_CLASSES": ["public_data.api.throttling.AnonymousThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("API_THROTTLE_RATE", "120/minute")},
     # The client address is the one the last of these proxies saw, as for the login lockout.
     "NUM_PROXIES": AXES_IPWARE_PROXY_COUNT,
-    "EXCEPTION_HANDLER": "recommendations.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "public_data.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # No ?format=: an unknown value would be an undocumented 404.
     "URL_FORMAT_OVERRIDE": None,

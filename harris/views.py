@@ -1,89 +1,15 @@
-"""Site-wide pages: the dashboard, the about page, the health checks and the 500 handler."""
+"""Site-wide views: the health checks and the 500 handler (the public pages are in
+``public_data``)."""
 
 import sys
-from fractions import Fraction
 
 from django.http import JsonResponse
-from django.shortcuts import render
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from recommendations import selectors
-from recommendations.caching import cached_aggregate
-from recommendations.filters import RecommendationFilter
-from recommendations.models import Recommendation, Status
-from recommendations.views import filtered_list_url
-from reviews.models import Review
-
 from . import health as health_checks
 from .middleware import DATABASE_ERRORS, database_unavailable_response
-
-# The 2017 report's headline claim about the 2016 review, recomputed from the history.
-CLAIM_REVIEW, CLAIM_REPORT = "harris-2016", "progress-2017"
-
-
-def headline_claim():
-    """How many 2016 recommendations the 2017 report marked resolved, or None without data."""
-    report = Review.objects.filter(slug=CLAIM_REPORT).first()
-    if report is None:
-        return None
-    queryset = selectors.with_shown_status(
-        Recommendation.objects.public().filter(review__slug=CLAIM_REVIEW), report=report
-    )
-    resolved, total = selectors.resolved_share(queryset)
-    if not total:
-        return None
-    share = Fraction(resolved, total)
-    return {
-        "report": report,
-        "resolved": resolved,
-        "total": total,
-        "percent": round(100 * share),
-        "over_two_thirds": share > Fraction(2, 3),
-    }
-
-
-@require_safe
-def dashboard(request):
-    """For each review: stated and loaded counts and the status split, now or as at a date."""
-    filterset = RecommendationFilter(request.GET, queryset=Recommendation.objects.public())
-    context = {"form": filterset.form}
-    if not filterset.is_valid():
-        context["error_message"] = "Check the date or report below."
-        return render(request, "dashboard.html", context, status=400)
-    as_at = filterset.form.cleaned_data.get("as_at")
-    report = filterset.form.cleaned_data.get("report")
-    queryset = selectors.with_shown_status(Recommendation.objects.public(), as_at, report)
-    breakdowns = cached_aggregate(
-        "dashboard",
-        (as_at, report and report.pk),
-        lambda: selectors.breakdowns_by(queryset, "review_id"),
-    )
-    reviews = [
-        {
-            "review": review,
-            "chart": breakdowns.get(review.pk, []),
-            "loaded": sum(row["count"] for row in breakdowns.get(review.pk, [])),
-            "list_url": filtered_list_url(request, review=review.slug),
-        }
-        for review in Review.objects.all()
-    ]
-    context.update(
-        reviews=reviews,
-        as_at=as_at,
-        report=report,
-        claim=cached_aggregate("claim", (), headline_claim),
-        query=request.GET,
-    )
-    return render(request, "dashboard.html", context)
-
-
-@require_safe
-def about(request):
-    """Where the data comes from, what the statuses mean, what is withheld and why."""
-    statuses = [(status.label, Status.description(status)) for status in Status]
-    return render(request, "about.html", {"statuses": statuses, "reviews": Review.objects.all()})
 
 
 @never_cache

@@ -18,7 +18,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
 from harris.admin import StaffAdmin
-from harris.preview import render_as_anonymous
+from public_data.preview import render_preview
 
 from . import selectors, services
 from .admin_changelist import RecommendationChangeList
@@ -283,9 +283,9 @@ class RecommendationAdmin(ImportExportMixin, StaffAdmin):
         return [preview, *super().get_urls()]
 
     def preview_view(self, request, object_id):
-        """The recommendation's public page exactly as an anonymous visitor gets it."""
+        """The recommendation's public page as publishing its drafts would make it."""
         obj = self.visible_object(request, object_id)
-        return render_as_anonymous(request, obj.get_absolute_url())
+        return render_preview(request, obj.pk)
 
     # ---- import and export ----
 

@@ -12,9 +12,8 @@ class RecommendationsConfig(AppConfig):
     def ready(self):
         from harris import append_only
 
-        from . import roles, signals
+        from . import roles
 
-        signals.connect()
         post_migrate.connect(roles.sync_roles_after_migrate, sender=self)
         # A later migration may rebuild a protected table (SQLite drops its triggers) or add a
         # history table: every migrate puts the append-only triggers back.

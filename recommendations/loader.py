@@ -13,8 +13,8 @@ from pathlib import Path
 
 import yaml
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
+from public_data import projector
 from reviews.models import Review
 
 from . import services
@@ -85,7 +85,8 @@ def load_harris(directory):
     directory = Path(directory)
     report = LoadReport()
     try:
-        with transaction.atomic():
+        # Projected once at the end, in the same transaction.
+        with projector.batch():
             reviews = _load_reviews(_read(directory / REVIEWS_FILE), report)
             agencies = _load_agencies(_read(directory / AGENCIES_FILE), report)
             for path in recommendation_files(directory):

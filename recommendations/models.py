@@ -1,8 +1,8 @@
 """Recommendations, the agencies that own them, and their append-only status history.
 
-What the public may see is decided here, once: ``Recommendation.objects.public()`` and
-``StatusUpdate.objects.public()`` are the only querysets public views use, and the
-``PUBLIC_FIELDS`` tuples are the only fields they render.
+These are the staff models. The public never reads them: the projector
+(``public_data/projector.py``) copies what is public into the published store, and every public
+page reads only that. ``PUBLIC_FIELDS`` names the columns the projector may copy.
 """
 
 import calendar
@@ -18,27 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-
-class Status(models.TextChoices):
-    """Progress on a recommendation. Resolved and Resolved by other means follow the 2017 report."""
-
-    RESOLVED = "resolved", "Resolved"
-    RESOLVED_OTHER_MEANS = "resolved_other_means", "Resolved by other means"
-    IN_PROGRESS = "in_progress", "In progress"
-    NOT_TAKEN_FORWARD = "not_taken_forward", "Not taken forward"
-    AWAITING_RESPONSE = "awaiting_response", "Awaiting response"
-    NOT_ASSESSED = "not_assessed", "Not yet assessed"
-
-    @classmethod
-    def description(cls, value):
-        """The public definition of a status, shown beside it on every page."""
-        return STATUS_DESCRIPTIONS[cls(value)]
-
-    @classmethod
-    def closed(cls):
-        """The statuses the 2017 report counts as done."""
-        return [cls.RESOLVED, cls.RESOLVED_OTHER_MEANS]
-
+from harris.statuses import Status
 
 # Nothing more is expected of a recommendation in these statuses: it is never stale or overdue.
 SETTLED_STATUSES = [*Status.closed(), Status.NOT_TAKEN_FORWARD]
@@ -74,23 +54,6 @@ validate_recommendation_number = RegexValidator(
     r"^[0-9]+(\.[0-9]+)*[a-z]?$",
     "A recommendation number is digits as the document gives them, e.g. 12, 12a or 3.1.",
 )
-
-
-STATUS_DESCRIPTIONS = {
-    # Both "Resolved" definitions are the 2017 progress report's own words.
-    Status.RESOLVED: (
-        "A satisfactory amount of work has taken place to address the issues raised. Some "
-        "activity may need to continue on an ongoing basis."
-    ),
-    Status.RESOLVED_OTHER_MEANS: (
-        "Work has been carried out which achieves the same outcome as the recommendation, "
-        "albeit not through the same means."
-    ),
-    Status.IN_PROGRESS: "Work is under way but the recommendation is not yet resolved.",
-    Status.NOT_TAKEN_FORWARD: "The owner has declined to take the recommendation forward.",
-    Status.AWAITING_RESPONSE: "The owner has not yet said whether or how it will act.",
-    Status.NOT_ASSESSED: "No published assessment of progress yet.",
-}
 
 
 class Agency(models.Model):
@@ -333,7 +296,8 @@ class Recommendation(models.Model):
         return f"{self.review.short_name}: {label}"
 
     def get_absolute_url(self):
-        return reverse("recommendations:detail", kwargs={"pk": self.pk})
+        # Redirects to its public page, named by review and number (see public_data/urls.py).
+        return reverse("recommendations:old_detail", kwargs={"pk": self.pk})
 
     def clean(self):
         if self.response == self.Response.NOT_ACCEPTED and not self.response_reason.strip():
@@ -450,8 +414,8 @@ class StatusUpdateQuerySet(models.QuerySet):
         return self.filter(publication=StatusUpdate.Publication.PUBLISHED)
 
     def public(self):
-        """Updates the public may know exist: published ones, and withheld ones (date and
-        reason only; views render withheld ones through ``public_narrative``)."""
+        """Updates the public may know exist: published ones, and withheld ones (the projector
+        keeps only their date and reason)."""
         return self.filter(
             publication__in=[StatusUpdate.Publication.PUBLISHED, StatusUpdate.Publication.WITHHELD]
         ).filter(recommendation__is_restricted=False)
@@ -569,6 +533,7 @@ class StatusUpdate(models.Model):
         "publication",
         "withheld_reason",
         "source_citation",
+        "published_at",
     )
 
     objects = StatusUpdateQuerySet.as_manager()
@@ -632,10 +597,6 @@ class StatusUpdate(models.Model):
     def is_public_content(self):
         """Only published updates show their narrative; withheld ones show date and reason."""
         return self.publication == self.Publication.PUBLISHED
-
-    @property
-    def public_narrative(self):
-        return self.narrative if self.is_public_content else ""
 
 
 class AgencyMembership(models.Model):

@@ -15,10 +15,11 @@ from django.db.models import Q
 from import_export import fields, resources, widgets
 
 from harris.params import whole_number
+from harris.spreadsheets import FORMULA_TRIGGERS, spreadsheet_safe
+from public_data import projector
 from reviews.models import Review
 
 from . import services
-from .exports import FORMULA_TRIGGERS, spreadsheet_safe
 from .models import (
     Agency,
     Recommendation,
@@ -373,6 +374,11 @@ class RecommendationResource(resources.ModelResource):
                 errors = error.update_error_dict(errors)
         if errors:
             raise ValidationError(errors)
+
+    def import_data(self, dataset, dry_run=False, **kwargs):
+        # Projected once when the whole file is written; a dry run is rolled back unprojected.
+        with projector.batch(discard=dry_run):
+            return super().import_data(dataset, dry_run=dry_run, **kwargs)
 
     def save_instance(self, instance, is_create, row, **kwargs):
         """Write the row through the services: the recommendation, its owners, its update."""

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
+from public_data import projector
 from recommendations import services as recommendation_services
 from recommendations.models import PUBLISH_UPDATES, StatusUpdate, sees_all_agencies
 from reviews.models import Review
@@ -257,7 +258,13 @@ def publish_round(*, round, published_by, summary="", today=None):
         PUBLISH_UPDATES,
         message="Only MOPAC editors publish rounds.",
     )
-    locked = lock_round(round)
+    with projector.batch():  # every assessment projected once, with the report
+        return _publish(
+            locked=lock_round(round), published_by=published_by, summary=summary, today=today
+        )
+
+
+def _publish(*, locked, published_by, summary, today):
     drafts = list(selectors.assessments(locked).select_related("recommendation__review"))
     if not drafts:
         raise ValidationError("Nothing to publish: record MOPAC's assessment of at least one.")

@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.db.backends.signals import connection_created
 from django.test import Client
 from django.test.utils import override_settings
 
@@ -16,6 +17,19 @@ REAL_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SEEDS = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
 STATIC_BACKEND = "django.contrib.staticfiles.storage.StaticFilesStorage"
 POSTGRES_SKIP_REASON = "needs PostgreSQL: run with DATABASE_URL=postgres://..."
+
+
+def read_uncommitted_in_shared_memory(sender, connection, **kwargs):
+    """Let the live server's threads read while another writes. The SQLite test database is in
+    memory with a shared cache, where a reader meets a writer's table lock as an immediate
+    "database table is locked", with no busy timeout; a file database (development, or SQLite
+    in production) lets readers wait instead. Test-only: it reads uncommitted rows."""
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA read_uncommitted = 1")
+
+
+connection_created.connect(read_uncommitted_in_shared_memory)
 
 
 def pytest_collection_modifyitems(config, items):

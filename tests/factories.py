@@ -207,3 +207,11 @@ def plant_markers():
         "restricted": restricted,
         "published_update": published,
     }
+
+
+def public_url(recommendation):
+    """The address of a staff recommendation's public page (by review and number)."""
+    from public_data.models import PublishedRecommendation
+
+    record = PublishedRecommendation.objects.select_related("review")
+    return record.get(source_id=recommendation.pk).get_absolute_url()

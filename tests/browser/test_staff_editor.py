@@ -281,24 +281,35 @@ def test_an_editor_publishes_drafts_in_bulk(signed_in, live_server, tracker, scr
     )
 
 
-def test_the_preview_shows_the_public_page_without_drafts(
+def test_the_preview_shows_the_public_page_as_publishing_the_drafts_will(
     signed_in, live_server, tracker, screenshot
 ):
     page = signed_in
     exercises = tracker.exercises
     staff.draft(exercises, "Draft: the Northern line exercise is postponed.")
+    assert "Northern line exercise" not in staff.public_page(page, live_server, exercises)
     staff.open_recommendation(page, live_server, exercises)
     page.get_by_role("link", name="Preview as the public sees it").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Recommendation 5")
     main = page.locator("main")
+    expect(main).to_contain_text("Preview for staff.")
     expect(main).to_contain_text("The first exercise was held at Westminster station.")
-    expect(main).not_to_contain_text("Northern line exercise is postponed")
+    expect(main).to_contain_text("Draft: the Northern line exercise is postponed.")
     # The public template, not the admin's: no staff header or admin styling.
     expect(page.locator("#user-tools")).to_have_count(0)
     expect(page.get_by_role("link", name="Skip to main content")).to_have_count(1)
     screenshot("staff-preview")
-    assert main.inner_text() == staff.public_page(page, live_server, exercises)
+    banner = page.get_by_role("status").filter(has_text="Preview for staff.").inner_text()
+    preview = main.inner_text().replace(banner, "", 1).strip()
+
+    page.goto(live_server.url + "/admin/")
+    page.get_by_role("link", name="1 draft update awaiting publication").click()
+    page.locator("#action-toggle").check()
+    page.get_by_label("Action:").select_option(label="Publish selected drafts")
+    staff.follow(page, page.get_by_role("button", name="Go"))
+    expect(staff.success_message(page)).to_contain_text("Published 1 update(s).")
+    assert staff.public_page(page, live_server, exercises).strip() == preview
 
 
 # ---- mistakes come back beside the field, never as a 500 ----

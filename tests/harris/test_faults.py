@@ -18,7 +18,7 @@ from django.db import OperationalError, close_old_connections, connection
 
 from recommendations import services
 from recommendations.models import Recommendation, Status, StatusUpdate
-from tests.factories import RecommendationFactory
+from tests.factories import RecommendationFactory, public_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -75,8 +75,8 @@ def publish(recommendation, narrative):
 
 def test_redis_killed_hung_and_restarted_under_traffic(live_server, site_on_redis, settings):
     recommendation = RecommendationFactory()
-    page = recommendation.get_absolute_url()
-    api = f"/api/recommendations/{recommendation.pk}/"
+    page = public_url(recommendation)
+    api = f"/api{page}"
     paths = ["/", "/recommendations/", page, "/api/recommendations/", api, "/about/"]
     assert fetch(live_server.url + page)[3] == 200
     assert fetch(live_server.url + page)[4]["X-Public-Cache"] == "hit"
@@ -128,7 +128,7 @@ def test_redis_killed_hung_and_restarted_under_traffic(live_server, site_on_redi
 @pytest.mark.postgres_only
 def test_postgres_connections_terminated_under_load(live_server, settings):
     recommendations = [RecommendationFactory() for _ in range(4)]
-    paths = ["/", "/recommendations/", recommendations[0].get_absolute_url(), "/api/reviews/"]
+    paths = ["/", "/recommendations/", public_url(recommendations[0]), "/api/reviews/"]
     attempts, done = [], []
 
     def write():

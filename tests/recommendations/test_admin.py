@@ -3,6 +3,7 @@ edits, target dates, preview, the audit trail, the admin home, import and export
 
 import datetime
 import io
+import re
 
 import openpyxl
 import pytest
@@ -12,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from recommendations import services
 from recommendations.admin import NewUpdateInline
 from recommendations.models import (
     Recommendation,
@@ -19,7 +21,7 @@ from recommendations.models import (
     StatusUpdate,
     TargetDateChange,
 )
-from tests.factories import RecommendationFactory, status_update
+from tests.factories import RecommendationFactory, public_url, status_update
 
 from .change_forms import form_data, inline_prefix
 
@@ -163,7 +165,7 @@ class TestRecordingAnUpdate:
         )
         own_rec.refresh_from_db()
         assert own_rec.current_status == Status.RESOLVED
-        public = Client().get(own_rec.get_absolute_url()).content.decode()
+        public = Client().get(public_url(own_rec)).content.decode()
         assert "The work is complete." in public
 
     def test_an_invalid_update_is_a_form_error_and_nothing_is_saved(self, as_editor, own_rec):
@@ -333,36 +335,55 @@ class TestPublicView:
         page = as_editor.get(change_url(own_rec))
         assert page.context["has_absolute_url"]
         assert page.context["absolute_url"] == own_rec.get_absolute_url()
-        assert Client().get(page.context["absolute_url"]).status_code == 200
+        # The staff link is by id; it redirects for good to the page named by review and number.
+        public = Client().get(page.context["absolute_url"], follow=True)
+        assert public.redirect_chain == [(public_url(own_rec), 301)]
+        assert public.status_code == 200
 
     def test_a_restricted_recommendation_has_no_view_on_site_link(self, as_editor, own_rec):
         Recommendation.objects.filter(pk=own_rec.pk).update(is_restricted=True)
         assert not as_editor.get(change_url(own_rec)).context["has_absolute_url"]
 
-    def test_the_preview_is_exactly_what_an_anonymous_visitor_gets(self, as_editor, own_rec):
+    def test_the_preview_is_exactly_what_publishing_the_drafts_shows(
+        self, as_editor, editor, own_rec
+    ):
         status_update(own_rec, narrative="Published words.")
-        status_update(own_rec, publication=Publication.DRAFT, narrative="Draft words.")
-        Recommendation.objects.filter(pk=own_rec.pk).update(internal_notes="Staff words.")
+        draft = status_update(
+            own_rec,
+            publication=Publication.DRAFT,
+            narrative="Draft words.",
+            status=Status.RESOLVED,
+            status_date=datetime.date(2025, 1, 1),
+        )
+        own_rec.internal_notes = "Staff words."
+        services.save_recommendation(own_rec, changed_by=editor)
         preview = as_editor.get(
             reverse("admin:recommendations_recommendation_preview", args=[own_rec.pk])
         )
-        public = Client().get(own_rec.get_absolute_url())
-        assert preview.status_code == public.status_code == 200
-        assert preview.content == public.content
-        assert b"Published words." in preview.content
-        assert b"Draft words." not in preview.content
+        before = Client().get(public_url(own_rec))
+        assert preview.status_code == before.status_code == 200
+        assert b"Published words." in preview.content and b"Draft words." in preview.content
+        assert b"Draft words." not in before.content
         assert b"Staff words." not in preview.content
 
-    def test_previewing_a_restricted_recommendation_shows_the_public_not_found_page(
-        self, as_editor, own_rec
+        services.publish_update(draft, published_by=editor)
+        after = Client().get(public_url(own_rec))
+        banner = re.compile(rb'<div class="inset preview-banner" role="status">.*?</div>')
+        assert banner.search(preview.content)
+        assert banner.sub(b"", preview.content) == after.content
+
+    def test_previewing_a_restricted_recommendation_says_it_has_no_public_page(
+        self, as_editor, editor, own_rec
     ):
-        Recommendation.objects.filter(pk=own_rec.pk).update(is_restricted=True)
+        url = public_url(own_rec)
+        own_rec.is_restricted = True
+        services.save_recommendation(own_rec, changed_by=editor)
         preview = as_editor.get(
             reverse("admin:recommendations_recommendation_preview", args=[own_rec.pk])
         )
-        public = Client().get(own_rec.get_absolute_url())
-        assert preview.status_code == public.status_code == 404
-        assert preview.content == public.content
+        assert b"This recommendation has no public page" in preview.content
+        assert Client().get(url).status_code == 404
+        assert Client().get(own_rec.get_absolute_url()).status_code == 404
 
     def test_the_change_page_links_to_the_preview(self, as_editor, own_rec):
         page = as_editor.get(change_url(own_rec)).content.decode()

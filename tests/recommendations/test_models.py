@@ -28,7 +28,7 @@ from tests.factories import (
     plant_markers,
     staff_user,
 )
-from tests.test_public_leaks import public_urls
+from tests.public_data.test_public_leaks import public_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -189,13 +189,15 @@ class TestPublicHistory:
         make_update(RecommendationFactory(is_restricted=True))
         assert not StatusUpdate.objects.public().exists()
 
-    def test_withheld_content_is_never_the_public_narrative(self):
-        withheld = make_update(
+    def test_withheld_content_never_reaches_the_published_store(self):
+        from public_data.models import PublishedTimelineEntry
+
+        make_update(
             RecommendationFactory(),
             publication=StatusUpdate.Publication.WITHHELD,
             narrative="The sensitive content.",
         )
-        assert withheld.public_narrative == ""
+        assert PublishedTimelineEntry.objects.get().narrative == ""
 
 
 def test_every_status_has_a_public_description():

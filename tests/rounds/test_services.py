@@ -7,9 +7,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from recommendations import selectors as recommendation_selectors
+from public_data import selectors as public_selectors
+from public_data.models import (
+    PublishedRecommendation,
+    PublishedReview,
+    PublishedTimelineEntry,
+)
 from recommendations import services as recommendation_services
-from recommendations.models import Recommendation, Status, StatusUpdate
+from recommendations.models import Status, StatusUpdate
 from reviews.models import Review
 from rounds import selectors, services
 from rounds.models import Round, RoundIsClosed, RoundItem
@@ -171,6 +176,15 @@ def publishable(round, recs, editor, police_contributor):
     assess(round, recs["secret"], editor, narrative="SECRETTEXT assessed.")
 
 
+def shown_in(report):
+    """{number: status} of the public recommendations as published in ``report``."""
+    queryset = public_selectors.with_shown_status(
+        PublishedRecommendation.objects.all(),
+        report=PublishedReview.objects.get(source_id=report.pk),
+    )
+    return dict(queryset.values_list("number", "shown_status"))
+
+
 class TestPublishing:
     def test_publishing_makes_the_report_publishes_the_assessments_and_closes_the_round(
         self, round, recs, review, editor, police_contributor
@@ -178,11 +192,7 @@ class TestPublishing:
         earlier = ReviewFactory(kind=Review.Kind.PROGRESS_REPORT, slug="progress-2017")
         status_update(recs["police"], status=Status.IN_PROGRESS, source_review=earlier)
         publishable(round, recs, editor, police_contributor)
-        report_before = dict(
-            recommendation_selectors.with_shown_status(
-                Recommendation.objects.all(), report=earlier
-            ).values_list("number", "shown_status")
-        )
+        report_before = shown_in(earlier)
 
         new = services.publish_round(round=round, published_by=editor, today=TODAY)
 
@@ -203,25 +213,14 @@ class TestPublishing:
         assert StatusUpdate.objects.drafts().filter(assessment=Assessment.OWNER).count() == 1
         recs["police"].refresh_from_db()
         assert recs["police"].current_status == Status.RESOLVED
-        shown = dict(
-            recommendation_selectors.with_shown_status(
-                Recommendation.objects.all(), report=new
-            ).values_list("number", "shown_status")
-        )
+        shown = shown_in(new)
         assert (shown["1"], shown["3"], shown["2"]) == (
             Status.RESOLVED,
             Status.IN_PROGRESS,
             Status.NOT_ASSESSED,
         )
         # Earlier reports' snapshots do not change.
-        assert (
-            dict(
-                recommendation_selectors.with_shown_status(
-                    Recommendation.objects.all(), report=earlier
-                ).values_list("number", "shown_status")
-            )
-            == report_before
-        )
+        assert shown_in(earlier) == report_before
         round.refresh_from_db()
         assert (round.state, round.report, round.closed_at is not None) == (
             Round.State.CLOSED,
@@ -230,6 +229,7 @@ class TestPublishing:
         )
         # Restricted assessments are published but never public.
         assert not StatusUpdate.objects.public().filter(narrative__contains="SECRETTEXT")
+        assert not PublishedTimelineEntry.objects.filter(narrative__contains="SECRETTEXT")
 
     def test_a_failure_half_way_writes_nothing(
         self, round, recs, editor, police_contributor, monkeypatch

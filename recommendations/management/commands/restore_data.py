@@ -3,8 +3,8 @@
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
+from public_data import projector
 from recommendations.models import Agency, Recommendation, StatusUpdate
 from reviews.models import Review
 
@@ -30,7 +30,8 @@ class Command(BaseCommand):
                 "new database."
             )
         try:
-            with transaction.atomic():
+            # The published store is projected from the restored rows, once, at the end.
+            with projector.batch():
                 call_command("loaddata", options["input"], verbosity=0)
         except Exception as error:  # loaddata raises many kinds; none may leave a half-restore
             raise CommandError(f"Nothing was restored: {error}") from error

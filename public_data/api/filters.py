@@ -1,0 +1,37 @@
+"""The filters of the API's update list. Recommendations use the site's ``RecommendationFilter``."""
+
+import django_filters
+
+from harris.statuses import Status
+
+from .. import selectors
+from ..models import PublishedAgency, PublishedReview, PublishedTimelineEntry
+
+
+class UpdateFilter(django_filters.FilterSet):
+    """Published updates since a date, on a review's or an agency's recommendations, by status."""
+
+    since = django_filters.DateFilter(
+        method="changed_since", label="Dated, or published, on or after this date (YYYY-MM-DD)."
+    )
+    review = django_filters.ModelChoiceFilter(
+        queryset=PublishedReview.objects.all(),
+        to_field_name="slug",
+        field_name="recommendation__review",
+        label="Updates on this review's recommendations (its slug).",
+    )
+    agency = django_filters.ModelChoiceFilter(
+        queryset=PublishedAgency.objects.all(),
+        to_field_name="slug",
+        field_name="recommendation__ownerships__agency",
+        label="Updates on this agency's recommendations (its slug).",
+    )
+    status = django_filters.ChoiceFilter(choices=Status.choices, label="The status reported.")
+
+    class Meta:
+        model = PublishedTimelineEntry
+        fields = []
+
+    def changed_since(self, queryset, name, value):
+        # The same rule as the site's changes page.
+        return selectors.changed_since(queryset, value)

@@ -1,0 +1,314 @@
+"""The public pages: dashboard, reviews, recommendations, agencies and changes. Read-only; they
+read the published store only (``selectors.py``)."""
+
+import datetime
+from fractions import Fraction
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from harris.params import whole_number
+from harris.statuses import Status
+
+from . import selectors
+from .caching import cached_aggregate
+from .filters import RecommendationFilter
+from .forms import ChangesForm
+from .models import PublishedAgency, PublishedRecommendation, PublishedReview
+
+PAGE_SIZE = 50
+
+
+def bad_request(request, template, context, message):
+    """Render a page's error summary with HTTP 400: bad input is the visitor's to fix."""
+    return render(request, template, {**context, "error_message": message}, status=400)
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its total (from the aggregates, or one count), which fetches a page by
+    its ids first: the skipped rows are read from an index, never built."""
+
+    def __init__(self, queryset, per_page, total):
+        super().__init__(queryset, per_page)
+        self.__dict__["count"] = total
+
+    def page(self, number):
+        number = self.validate_number(number)
+        start = (number - 1) * self.per_page
+        # One statement, so a publish landing meanwhile cannot leave a hole in the page.
+        ids = self.object_list.values("pk")[start : start + self.per_page]
+        return self._get_page(list(self.object_list.filter(pk__in=ids)), number, self)
+
+
+def paginate(request, queryset, total=None):
+    """The requested page, or None when the page parameter is not a usable page number."""
+    if total is None:
+        total = queryset.count()
+    paginator = CountedPaginator(queryset, PAGE_SIZE, total)
+    number = whole_number(request.GET.get("page", "1"))
+    if number is None or not 1 <= number <= paginator.num_pages:
+        return None
+    return paginator.page(number)
+
+
+def filtered_list_url(request, **filters):
+    """The recommendations list URL for these filters, keeping the request's as-at choice,
+    ready for one more parameter (the chart tables append ``status=``)."""
+    query = request.GET.copy()
+    for name in list(query):
+        if name not in {"as_at", "report"}:
+            del query[name]
+    query.update(filters)
+    return f"{reverse('recommendations:list')}?{query.urlencode()}&"
+
+
+def query_without_page(request):
+    data = request.GET.copy()
+    data.pop("page", None)
+    return data.urlencode()
+
+
+# ---- the dashboard and the about page ----
+
+
+def headline_claim():
+    """The 2017 report's claim about the 2016 review, recomputed, with its share."""
+    claim = selectors.headline_claim()
+    if claim is None:
+        return None
+    share = Fraction(claim["resolved"], claim["total"])
+    return {**claim, "percent": round(100 * share), "over_two_thirds": share > Fraction(2, 3)}
+
+
+@require_safe
+def dashboard(request):
+    """For each review: stated and loaded counts and the status split, now or as at a date."""
+    filterset = RecommendationFilter(request.GET, queryset=PublishedRecommendation.objects.all())
+    context = {"form": filterset.form}
+    template = "public_data/dashboard.html"
+    if not filterset.is_valid():
+        return bad_request(request, template, context, "Check the date or report below.")
+    as_at = filterset.form.cleaned_data.get("as_at")
+    report = filterset.form.cleaned_data.get("report")
+    if as_at is None and report is None:
+        charts = selectors.charts_by("review", agency="")
+    else:
+        queryset = selectors.with_shown_status(PublishedRecommendation.objects.all(), as_at, report)
+        charts = cached_aggregate(
+            "dashboard",
+            (as_at, report and report.slug),
+            lambda: selectors.breakdowns_by(queryset, "review__slug"),
+        )
+    reviews = [
+        {
+            "review": review,
+            "chart": charts.get(review.slug, []),
+            "loaded": sum(row["count"] for row in charts.get(review.slug, [])),
+            "list_url": filtered_list_url(request, review=review.slug),
+        }
+        for review in selectors.reviews()
+    ]
+    context.update(
+        reviews=reviews,
+        as_at=as_at,
+        report=report,
+        claim=cached_aggregate("claim", (), headline_claim),
+        query=request.GET,
+    )
+    return render(request, template, context)
+
+
+@require_safe
+def about(request):
+    """Where the data comes from, what the statuses mean, what is withheld and why."""
+    statuses = [(status.label, Status.description(status)) for status in Status]
+    return render(
+        request, "public_data/about.html", {"statuses": statuses, "reviews": selectors.reviews()}
+    )
+
+
+# ---- reviews ----
+
+
+@require_safe
+def review_list(request):
+    """Every document with its stated and loaded recommendation counts."""
+    loaded = selectors.counts_by("review")
+    reviews = [
+        {"review": review, "loaded": loaded.get(review.slug, 0)} for review in selectors.reviews()
+    ]
+    return render(request, "public_data/review_list.html", {"reviews": reviews})
+
+
+@require_safe
+def review_detail(request, slug):
+    """One document: its summary, stated vs loaded counts, status split, recommendations."""
+    review = get_object_or_404(selectors.reviews(), slug=slug)
+    chart = selectors.charts_by("review", agency="").get(review.slug, [])
+    return render(
+        request,
+        "public_data/review_detail.html",
+        {
+            "review": review,
+            "recommendations": selectors.with_shown_status(
+                selectors.recommendations().filter(review=review)
+            ),
+            "chart": chart,
+            "loaded": sum(row["count"] for row in chart),
+            "list_url": filtered_list_url(request, review=review.slug),
+            "follow_ups": review.follow_ups.all(),
+            "updates_from_it": review.timeline_entries.count(),
+        },
+    )
+
+
+# ---- recommendations ----
+
+
+def facet_counts(filterset):
+    """For each facet, how many recommendations each option would give with the other filters
+    applied: from the aggregates where they hold it, else one grouped query per facet, cached
+    until public data changes."""
+    data = {k: v for k, v in filterset.form.cleaned_data.items() if v not in (None, "")}
+    data.pop("ordering", None)
+    fixed = {
+        "review": data["review"].slug if "review" in data else "",
+        "agency": data["agency"].slug if "agency" in data else "",
+        "status": data.get("status", ""),
+    }
+    if not set(data) <= {"review", "agency", "status"}:
+        return None
+    return {
+        facet: selectors.counts_by(facet, **{k: v for k, v in fixed.items() if k != facet})
+        for facet in ("review", "agency", "status")
+    }
+
+
+def label_options_with_counts(form, counts):
+    """Show each option's count in its label, e.g. "Metropolitan Police Service (45)"."""
+    if not counts:
+        return
+    agency_counts, review_counts = counts["agency"], counts["review"]
+    form.fields["agency"].label_from_instance = lambda agency: (
+        f"{agency.name} ({agency_counts.get(agency.slug, 0)})"
+    )
+    form.fields["review"].label_from_instance = lambda review: (
+        f"{review.short_name} ({review_counts.get(review.slug, 0)})"
+    )
+    form.fields["status"].choices = [("", "Any status")] + [
+        (status.value, f"{status.label} ({counts['status'].get(status.value, 0)})")
+        for status in Status
+    ]
+
+
+@require_safe
+def recommendation_list(request):
+    """Every public recommendation, filtered and sorted by the query string."""
+    filterset = RecommendationFilter(request.GET, queryset=selectors.recommendations())
+    context = {"filter": filterset, "form": filterset.form, "query": query_without_page(request)}
+    template = "public_data/recommendation_list.html"
+    if not filterset.is_valid():
+        return bad_request(request, template, context, "Check the filters below.")
+    page = paginate(request, filterset.qs, filterset.counted_total())
+    if page is None:
+        return bad_request(request, template, context, "That page number does not exist.")
+    label_options_with_counts(filterset.form, facet_counts(filterset))
+    context.update(page=page, recommendations=page.object_list)
+    return render(request, template, context)
+
+
+def recommendation_context(recommendation, parts):
+    """The context of a recommendation's page, from its store record and ``page_parts``: the
+    same for the public page and the staff preview."""
+    latest = selectors.latest_by_assessment(parts["timeline"])
+    owner_view = latest.get("owner")
+    mopac_view = latest.get("mopac")
+    differ = owner_view and mopac_view and owner_view.status != mopac_view.status
+    return {
+        "recommendation": recommendation,
+        "status_description": Status.description(recommendation.current_status),
+        **parts,
+        "owner_view": owner_view if differ else None,
+        "mopac_view": mopac_view if differ else None,
+    }
+
+
+@require_safe
+def recommendation_detail(request, review, key):
+    """One recommendation: text, owners, current status and its public timeline."""
+    recommendation = selectors.recommendation(review, key)
+    if recommendation is None:
+        raise Http404("No public recommendation has this address.")
+    context = recommendation_context(recommendation, selectors.page_parts(recommendation))
+    return render(request, "public_data/recommendation_detail.html", context)
+
+
+@require_safe
+def recommendation_by_old_id(request, pk):
+    """The old address of a recommendation's page (by database id): moved for good."""
+    recommendation = get_object_or_404(
+        PublishedRecommendation.objects.select_related("review"), source_id=pk
+    )
+    return redirect(recommendation, permanent=True)
+
+
+# ---- agencies ----
+
+
+@require_safe
+def agency_list(request):
+    """Every owning agency with its recommendations' status split across all reviews."""
+    charts = selectors.charts_by("agency", review="")
+    agencies = [
+        {"agency": agency, "chart": charts.get(agency.slug, [])} for agency in selectors.agencies()
+    ]
+    for row in agencies:
+        row["total"] = sum(r["count"] for r in row["chart"])
+    return render(request, "public_data/agency_list.html", {"agencies": agencies})
+
+
+@require_safe
+def agency_detail(request, slug):
+    """One agency's scorecard: per review, the status split and the recommendations."""
+    agency = get_object_or_404(PublishedAgency, slug=slug)
+    charts = selectors.charts_by("review", agency=agency.slug)
+    recommendations = list(
+        selectors.with_shown_status(selectors.recommendations().filter(ownerships__agency=agency))
+    )
+    reviews = [
+        {
+            "review": review,
+            "chart": charts[review.slug],
+            "list_url": filtered_list_url(request, agency=agency.slug, review=review.slug),
+            "recommendations": [r for r in recommendations if r.review_id == review.pk],
+        }
+        for review in PublishedReview.objects.filter(slug__in=charts)
+    ]
+    return render(
+        request,
+        "public_data/agency_detail.html",
+        {"agency": agency, "reviews": reviews, "total": len(recommendations)},
+    )
+
+
+# ---- changes ----
+
+
+@require_safe
+def changes(request):
+    """Public updates since a date, for scrutiny meetings."""
+    default_since = datetime.date.today() - datetime.timedelta(days=90)
+    form = ChangesForm(request.GET or {"since": default_since.isoformat()})
+    template = "public_data/changes.html"
+    context = {"form": form, "query": query_without_page(request)}
+    if not form.is_valid():
+        return bad_request(request, template, context, "Check the date below.")
+    since = form.cleaned_data["since"]
+    page = paginate(request, selectors.changed_since(selectors.entries(), since))
+    if page is None:
+        return bad_request(request, template, context, "That page number does not exist.")
+    context.update(page=page, updates=page.object_list, since=since)
+    return render(request, template, context)

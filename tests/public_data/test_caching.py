@@ -1,0 +1,191 @@
+"""The public response cache: hits until public data changes, and never a stale page after."""
+
+import datetime
+import gzip
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+
+from public_data import version
+from recommendations import services
+from recommendations.models import Status, StatusUpdate
+from tests.factories import RecommendationFactory, UserFactory, public_url
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cache_on(settings):
+    settings.PUBLIC_CACHE_SECONDS = 600
+
+
+def publish(recommendation, status):
+    return services.record_status_update(
+        recommendation=recommendation,
+        status=status,
+        status_date=datetime.date(2024, 5, 1),
+        narrative=f"Now {status}.",
+        publication=StatusUpdate.Publication.PUBLISHED,
+    )
+
+
+def test_a_repeat_anonymous_request_is_served_from_the_cache(client, cache_on):
+    RecommendationFactory()
+    first, second = client.get("/recommendations/"), client.get("/recommendations/")
+    assert (first["X-Public-Cache"], second["X-Public-Cache"]) == ("miss", "hit")
+    assert first.content == second.content
+    assert second["Content-Security-Policy"]  # the middleware still adds its headers
+
+
+def test_a_publish_is_visible_on_the_very_next_request(client, cache_on):
+    recommendation = RecommendationFactory()
+    url = public_url(recommendation)
+    assert b"Not yet assessed" in client.get(url).content
+    assert client.get(url)["X-Public-Cache"] == "hit"
+    publish(recommendation, Status.RESOLVED)  # no on-commit hook is needed
+    fresh = client.get(url)
+    assert fresh["X-Public-Cache"] == "miss"
+    assert b"Now resolved." in fresh.content
+
+
+def test_a_draft_is_never_shown_even_after_the_version_moves(
+    client, cache_on, django_capture_on_commit_callbacks
+):
+    recommendation = RecommendationFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_status_update(
+            recommendation=recommendation,
+            status=Status.RESOLVED,
+            status_date=datetime.date(2024, 5, 1),
+            narrative="A draft.",
+        )
+    assert b"A draft." not in client.get(recommendation.get_absolute_url()).content
+
+
+def test_different_queries_and_formats_are_cached_apart(client, cache_on):
+    RecommendationFactory(text="Bridges.")
+    RecommendationFactory(text="Airports.")
+    assert client.get("/recommendations/?q=Bridges").context["page"].paginator.count == 1
+    assert b"Airports." in client.get("/recommendations/?q=Airports").content
+    csv = client.get("/recommendations/export.csv")
+    assert csv["Content-Type"] == "text/csv; charset=utf-8"
+
+
+def test_staff_are_never_served_from_the_cache(client, cache_on):
+    RecommendationFactory()
+    client.get("/recommendations/")
+    client.force_login(UserFactory())
+    assert not client.get("/recommendations/").has_header("X-Public-Cache")
+
+
+def test_error_responses_are_not_cached(client, cache_on):
+    client.get("/recommendations/?agency=nobody")
+    assert client.get("/recommendations/?agency=nobody")["X-Public-Cache"] == "miss"
+
+
+def test_api_answers_are_cached_until_a_publish(
+    client, cache_on, django_capture_on_commit_callbacks
+):
+    recommendation = RecommendationFactory()
+    url = f"/api{public_url(recommendation)}"
+    assert client.get(url)["X-Public-Cache"] == "miss"
+    assert client.get(url)["X-Public-Cache"] == "hit"
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(recommendation, Status.RESOLVED)
+    fresh = client.get(url)
+    assert fresh["X-Public-Cache"] == "miss"
+    assert fresh.json()["current_status"] == Status.RESOLVED
+
+
+def test_cached_api_answers_still_count_against_the_rate_limit(client, cache_on, settings):
+    from django.core.cache import cache
+
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "3/minute"},
+    }
+    cache.clear()
+    statuses = [client.get("/api/reviews/").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_an_entry_rendered_before_a_publish_is_never_served_after_it(client, cache_on):
+    recommendation = RecommendationFactory()
+    url = public_url(recommendation)
+    client.get(url)
+    version.bump()  # as any write to public data does, in its transaction
+    response = client.get(url)
+    assert response["X-Public-Cache"] == "miss"
+
+
+def is_response_key(key):
+    """Whether a (local memory) cache key holds a whole page or API answer."""
+    return ":public-response:" in key or ":public-page:" in key
+
+
+def stored_responses():
+    """How many whole responses the (local memory) cache holds."""
+    return sum(is_response_key(key) for key in cache._cache)
+
+
+def test_urls_with_parameters_no_page_reads_are_answered_but_never_cached(client, cache_on):
+    RecommendationFactory()
+    before = stored_responses()
+    for index in range(1000):
+        response = client.get("/about/", {"utm_source": f"junk{index}"})
+        assert response.status_code == 200
+        assert "X-Public-Cache" not in response
+    assert client.get("/recommendations/", {"q": "x", "junk": "1"}).status_code == 200
+    assert stored_responses() == before
+    client.get("/recommendations/", {"q": "x"})
+    assert stored_responses() == before + 1  # the count sees page entries
+
+
+def test_the_order_of_parameters_does_not_make_another_entry(client, cache_on):
+    RecommendationFactory()
+    first = client.get("/recommendations/?status=resolved&q=text")
+    second = client.get("/recommendations/?q=text&status=resolved")
+    assert (first["X-Public-Cache"], second["X-Public-Cache"]) == ("miss", "hit")
+    assert client.get("/recommendations/?status=in_progress&q=text")["X-Public-Cache"] == "miss"
+
+
+def test_every_entry_expires(client, cache_on):
+    RecommendationFactory()
+    client.get("/recommendations/")
+    expiries = [cache._expire_info[key] for key in cache._cache if is_response_key(key)]
+    assert expiries and all(expiry is not None for expiry in expiries)
+
+
+def test_a_page_hit_is_answered_before_the_session_and_auth_middleware(client, cache_on):
+    RecommendationFactory()
+    miss = client.get("/recommendations/")
+    with mock.patch(
+        "django.contrib.sessions.middleware.SessionMiddleware.process_request",
+        side_effect=AssertionError("a hit must not reach the session middleware"),
+    ):
+        hit = client.get("/recommendations/")
+    assert (miss["X-Public-Cache"], hit["X-Public-Cache"]) == ("miss", "hit")
+    assert hit.content == miss.content
+    # The headers the inner middleware gave the page are kept with it.
+    for header in ("Content-Security-Policy", "X-Frame-Options", "Content-Type"):
+        assert hit[header] == miss[header]
+
+
+def test_a_visitor_with_a_session_is_never_served_from_the_page_cache(client, cache_on):
+    RecommendationFactory()
+    client.get("/recommendations/")
+    client.cookies["sessionid"] = "x" * 32
+    assert client.get("/recommendations/")["X-Public-Cache"] == "miss"
+
+
+def test_pages_are_gzipped_for_clients_that_accept_it(client, cache_on):
+    RecommendationFactory()
+    plain = client.get("/recommendations/")
+    for _ in range(2):  # the miss and the hit
+        compressed = client.get("/recommendations/", HTTP_ACCEPT_ENCODING="gzip, deflate")
+        assert compressed["Content-Encoding"] == "gzip"
+        assert gzip.decompress(compressed.content) == plain.content
+        assert int(compressed["Content-Length"]) == len(compressed.content)
+    assert "Accept-Encoding" in plain["Vary"]
+    assert not plain.has_header("Content-Encoding")

@@ -1,0 +1,91 @@
+"""The public serializers: they read store records only, a withheld entry shows its date and
+reason alone, and every value of a row flattens to one CSV cell."""
+
+import datetime
+
+import pytest
+from django.test import RequestFactory
+from rest_framework import serializers as drf
+
+from public_data import selectors, serializers
+from public_data.exports import flatten
+from public_data.models import PublishedRecommendation, PublishedTimelineEntry
+from recommendations.models import Status, StatusUpdate
+from tests.factories import plant_markers, status_update
+
+pytestmark = pytest.mark.django_db
+Publication = StatusUpdate.Publication
+
+MODEL_SERIALIZERS = [
+    cls
+    for cls in vars(serializers).values()
+    if isinstance(cls, type)
+    and issubclass(cls, drf.ModelSerializer)
+    and cls is not serializers.PublicSerializer
+]
+
+
+@pytest.mark.parametrize("serializer_class", MODEL_SERIALIZERS, ids=lambda cls: cls.__name__)
+def test_every_serializer_reads_a_store_model(serializer_class):
+    assert serializer_class.Meta.model._meta.app_label == "public_data"
+
+
+@pytest.fixture
+def planted():
+    return plant_markers()
+
+
+def public_record(planted):
+    return selectors.recommendations().get(source_id=planted["public"].pk)
+
+
+def test_timeline_entries_show_all_of_a_published_update_and_little_of_a_withheld_one(planted):
+    context = {"request": RequestFactory().get("/")}
+    entries = {
+        entry["publication"]: entry
+        for entry in (
+            serializers.timeline_entry(entry, context)
+            for entry in public_record(planted).timeline.all()
+        )
+    }
+    assert set(entries) == {"published", "withheld"}
+    assert set(entries["withheld"]) == {"anchor", "status_date", "publication", "withheld_reason"}
+    assert entries["published"]["narrative"] == "Harbourquay progress."
+
+
+def test_a_withheld_entry_holds_no_status_nor_narrative(planted):
+    (withheld,) = PublishedTimelineEntry.objects.filter(publication="withheld")
+    assert (withheld.status, withheld.narrative, withheld.assessment) == ("", "", "")
+    assert withheld.withheld_reason == "Withheld for its sensitive content."
+
+
+def test_the_site_downloads_call_it_with_a_queryset_and_the_request(planted):
+    request = RequestFactory().get("/recommendations/export.json")
+    queryset = selectors.with_shown_status(selectors.recommendations())
+    rows = serializers.RecommendationSerializer(
+        queryset, many=True, context={"request": request}
+    ).data
+    (row,) = rows
+    record = public_record(planted)
+    assert row["reference"] == f"public-review/{record.number}"
+    assert row["url"] == (
+        f"http://testserver/api/reviews/public-review/recommendations/{record.number}/"
+    )
+    assert "id" not in row and "position" not in row
+    assert row["owners"][0]["slug"] == "public-agency"
+    assert row["lead_owner"] == "public-agency"
+    # Every value flattens to one CSV cell: no nested structure is left.
+    for column, value in row.items():
+        cell = flatten(value)
+        assert cell is None or isinstance(cell, str | int | bool), column
+    assert flatten(row["owners"]) == planted["agency"].name
+
+
+def test_shown_status_falls_back_to_the_current_one_without_the_filter(planted):
+    status_update(planted["public"], status=Status.RESOLVED, status_date=datetime.date(2024, 6, 1))
+    record = PublishedRecommendation.objects.get(source_id=planted["public"].pk)
+    row = serializers.RecommendationSerializer(
+        record, context={"request": RequestFactory().get("/")}
+    ).data
+    assert (row["shown_status"], row["shown_status_date"]) == ("resolved", "2024-06-01")
+    assert row["shown_status_label"] == "Resolved"
