@@ -266,7 +266,7 @@ def test_an_editor_publishes_drafts_in_bulk(signed_in, live_server, tracker, scr
     page.reload()
     page.get_by_role("link", name="2 draft updates awaiting publication").click()
     expect(page.locator("#result_list tbody tr")).to_have_count(2)
-    page.locator("#action-toggle").check()
+    staff.select_every_row(page)
     page.get_by_label("Action:").select_option(label="Publish selected drafts")
     staff.follow(page, page.get_by_role("button", name="Go"))
     expect(staff.success_message(page)).to_contain_text("Published 2 update(s).")
@@ -305,7 +305,7 @@ def test_the_preview_shows_the_public_page_as_publishing_the_drafts_will(
 
     page.goto(live_server.url + "/admin/")
     page.get_by_role("link", name="1 draft update awaiting publication").click()
-    page.locator("#action-toggle").check()
+    staff.select_every_row(page)
     page.get_by_label("Action:").select_option(label="Publish selected drafts")
     staff.follow(page, page.get_by_role("button", name="Go"))
     expect(staff.success_message(page)).to_contain_text("Published 1 update(s).")
