@@ -9,8 +9,8 @@ from harris.forms import IsoDateInput
 from harris.statuses import Status
 
 from .caching import cached_aggregate
-from .models import PublishedAgency, PublishedCount, PublishedRecommendation, PublishedReview
-from .selectors import with_shown_status
+from .models import PublishedAgency, PublishedRecommendation, PublishedReview
+from .selectors import count, with_shown_status
 
 DOCUMENT_ORDER = ("review_rank", "position")
 ORDERINGS = {
@@ -122,20 +122,21 @@ class RecommendationFilter(django_filters.FilterSet):
     def order(self, queryset, name, value):
         return queryset.order_by(*ORDERINGS[value])
 
-    def counted_total(self):
-        """The number of matches from the per-version aggregates, or None when the filters go
-        beyond what they hold (text, section, a past status)."""
+    def counted_filters(self):
+        """The review and agency slugs and the status filtered on ("" for any), when the
+        per-version aggregates hold the answer; None when the filters go beyond them (text,
+        section, a past status)."""
         data = {name: value for name, value in self.form.cleaned_data.items() if value}
         data.pop("ordering", None)
         if not set(data) <= COUNTED_FILTERS:
             return None
-        return (
-            PublishedCount.objects.filter(
-                review=data["review"].slug if "review" in data else "",
-                agency=data["agency"].slug if "agency" in data else "",
-                status=data.get("status", ""),
-            )
-            .values_list("count", flat=True)
-            .first()
-            or 0
-        )
+        return {
+            "review": data["review"].slug if "review" in data else "",
+            "agency": data["agency"].slug if "agency" in data else "",
+            "status": data.get("status", ""),
+        }
+
+    def counted_total(self):
+        """The number of matches from the aggregates, or None when they do not hold it."""
+        fixed = self.counted_filters()
+        return None if fixed is None else count(**fixed)

@@ -59,10 +59,6 @@ class PublishedReview(models.Model):
     def get_absolute_url(self):
         return cached_reverse("reviews:detail", self.slug)
 
-    @property
-    def is_progress_report(self):
-        return self.kind == "progress_report"
-
 
 class PublishedAgency(models.Model):
     """An owning agency (every column of an agency is public)."""
@@ -145,12 +141,6 @@ class PublishedRecommendation(models.Model):
     def reference(self):
         """Its stable public identifier: the review's slug and its key."""
         return f"{self.review.slug}/{self.key}"
-
-    @property
-    def assessments_differ(self):
-        return bool(self.owner_status and self.mopac_status) and (
-            self.owner_status != self.mopac_status
-        )
 
 
 class PublishedOwnership(models.Model):

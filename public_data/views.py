@@ -170,16 +170,10 @@ def review_detail(request, slug):
 
 def facet_counts(filterset):
     """For each facet, how many recommendations each option would give with the other filters
-    applied: from the aggregates where they hold it, else one grouped query per facet, cached
-    until public data changes."""
-    data = {k: v for k, v in filterset.form.cleaned_data.items() if v not in (None, "")}
-    data.pop("ordering", None)
-    fixed = {
-        "review": data["review"].slug if "review" in data else "",
-        "agency": data["agency"].slug if "agency" in data else "",
-        "status": data.get("status", ""),
-    }
-    if not set(data) <= {"review", "agency", "status"}:
+    applied, from the per-version aggregates; None (options shown without counts) when the
+    filters go beyond what the aggregates hold."""
+    fixed = filterset.counted_filters()
+    if fixed is None:
         return None
     return {
         facet: selectors.counts_by(facet, **{k: v for k, v in fixed.items() if k != facet})
