@@ -27,7 +27,8 @@ def filtered_rows(request):
     filterset = RecommendationFilter(request.GET, queryset=selectors.recommendations())
     if not filterset.is_valid():
         return None, filterset.errors.get_json_data()
-    serializer = RecommendationSerializer(filterset.qs, many=True, context={"request": request})
+    recommendations = selectors.with_owners(filterset.qs)
+    serializer = RecommendationSerializer(recommendations, many=True, context={"request": request})
     return serializer.data, None
 
 

@@ -5,41 +5,73 @@ construction.
 """
 
 import datetime
+from collections import namedtuple
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from harris.statuses import Status
 
 from .models import (
-    PublishedAgency,
     PublishedCount,
+    PublishedLink,
     PublishedOwnership,
     PublishedRecommendation,
     PublishedReview,
     PublishedTimelineEntry,
 )
+from .reference import reference
 
 CHART_ROW_HEIGHT = 10
 
 
+# An agency's ownership of a listed recommendation.
+Owner = namedtuple("Owner", ["agency", "is_lead"])
+
+
 def reviews():
     """Every document, oldest first."""
-    return PublishedReview.objects.select_related("follows_up")
+    return reference().reviews
 
 
 def agencies():
     """Every owning agency, by name."""
-    return PublishedAgency.objects.all()
+    return reference().agencies
 
 
 def recommendations():
-    """Public recommendations with what every list row shows (review, owners lead first)."""
-    owners = PublishedOwnership.objects.select_related("agency")
-    return PublishedRecommendation.objects.select_related("review").prefetch_related(
-        Prefetch("ownerships", queryset=owners)
-    )
+    """Public recommendations; ``with_owners`` completes a page of them for its rows."""
+    return PublishedRecommendation.objects.all()
+
+
+def with_owners(records):
+    """``records`` (store recommendations), each given its review and its ``owners`` (lead
+    first, then by name) from the reference data and one query: what every list row shows."""
+    # A whole filtered list (a download) is matched by a subquery, not thousands of ids.
+    ids = records.values("pk") if isinstance(records, QuerySet) else None
+    records = list(records)
+    known = reference()
+    review_by_id, agency_by_id = known.review_by_id, known.agency_by_id
+    owned = {record.pk: [] for record in records}
+    rows = PublishedOwnership.objects.filter(
+        recommendation__in=list(owned) if ids is None else ids
+    ).values_list("recommendation_id", "agency_id", "is_lead")
+    rows = list(rows.order_by())
+    if not (
+        {agency_id for _, agency_id, _ in rows} <= agency_by_id.keys()
+        and {record.review_id for record in records} <= review_by_id.keys()
+    ):
+        known = reference(refresh=True)  # published since this process last looked
+        review_by_id, agency_by_id = known.review_by_id, known.agency_by_id
+    for recommendation_id, agency_id, is_lead in rows:
+        owned[recommendation_id].append(Owner(agency_by_id[agency_id], is_lead))
+    for record in records:
+        record.review = review_by_id[record.review_id]
+        record.owners = sorted(
+            owned[record.pk], key=lambda owner: (not owner.is_lead, owner.agency.name)
+        )
+    return records
 
 
 def _latest(entries, field):
@@ -123,27 +155,74 @@ def breakdowns_by(queryset, field):
 # ---- one recommendation ----
 
 
+def review(slug):
+    """The public review with this slug, or None."""
+    if "\x00" in slug:
+        return None  # no address holds NUL, and PostgreSQL refuses it in a string
+    found = reference().review_by_slug.get(slug)
+    if found is None:  # or published since this process last looked
+        found = PublishedReview.objects.filter(slug=slug).first()
+    return found
+
+
 def recommendation(review_slug, key):
     """The public recommendation at /reviews/<review>/recommendations/<key>/, or None."""
-    if "\x00" in review_slug or "\x00" in key:
-        return None  # no address holds one, and PostgreSQL refuses NUL in a string
-    return (
-        PublishedRecommendation.objects.select_related("review")
-        .filter(review__slug=review_slug, key=key)
-        .first()
+    review_record = review(review_slug)
+    if review_record is None or "\x00" in key:
+        return None
+    record = (
+        PublishedRecommendation.objects.filter(review=review_record.pk, key=key).order_by().first()
     )
+    if record is not None:
+        record.review = review_record
+    return record
+
+
+def _with_reviews(records, attribute):
+    review_by_id = reference().review_by_id
+    wanted = {getattr(record, f"{attribute}_id") for record in records} - {None}
+    if not wanted <= review_by_id.keys():
+        review_by_id = reference(refresh=True).review_by_id  # published since last looked
+    for record in records:
+        review_id = getattr(record, f"{attribute}_id")
+        if review_id is not None:
+            setattr(record, attribute, review_by_id[review_id])
+    return records
+
+
+def _links(recommendation):
+    """(outgoing, incoming) links of a recommendation, each end complete for its page."""
+    links = list(
+        PublishedLink.objects.filter(Q(source=recommendation.pk) | Q(target=recommendation.pk))
+    )
+    other_ids = {
+        link.target_id if link.source_id == recommendation.pk else link.source_id for link in links
+    } - {None}
+    others = {recommendation.pk: recommendation}
+    if other_ids:
+        found = PublishedRecommendation.objects.filter(pk__in=other_ids).order_by()
+        others.update((record.pk, record) for record in _with_reviews(found, "review"))
+    for link in _with_reviews(links, "target_review"):
+        link.source = others[link.source_id]
+        if link.target_id is not None:
+            link.target = others[link.target_id]
+    outgoing = [link for link in links if link.source_id == recommendation.pk]
+    incoming = [link for link in links if link.source_id != recommendation.pk]
+    return outgoing, incoming
 
 
 def page_parts(recommendation):
-    """What a recommendation's page shows besides its own columns, as lists."""
-    outgoing = recommendation.outgoing_links.select_related("target__review", "target_review")
-    incoming = recommendation.incoming_links.select_related("source__review")
+    """What a recommendation's page shows besides its own columns, as lists: its owners, its
+    timeline (newest first), target date moves and links. Reviews and agencies come from the
+    reference data, so no query joins them."""
+    (page,) = with_owners([recommendation])
+    outgoing, incoming = _links(recommendation)
     return {
-        "owners": list(recommendation.ownerships.select_related("agency")),
-        "timeline": list(recommendation.timeline.select_related("source_review")),
+        "owners": page.owners,
+        "timeline": _with_reviews(list(recommendation.timeline.all()), "source_review"),
         "target_date_changes": list(recommendation.target_date_changes.all()),
-        "outgoing_links": list(outgoing),
-        "incoming_links": list(incoming),
+        "outgoing_links": outgoing,
+        "incoming_links": incoming,
     }
 
 

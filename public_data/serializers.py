@@ -4,7 +4,6 @@ The store holds public columns only, so whatever a serializer names is public; t
 shape. Objects are named by slugs and by references ("harris-2016/41"), never by database ids.
 """
 
-from functools import cached_property
 from urllib.parse import urlencode
 
 from drf_spectacular.types import OpenApiTypes
@@ -12,6 +11,7 @@ from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_fiel
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from harris.links import cached_reverse
 from harris.statuses import Status
 
 from .models import (
@@ -23,6 +23,14 @@ from .models import (
 )
 
 Kind = PublishedTimelineEntry.Kind
+
+
+def absolute_prefix(context):
+    """The request's scheme and host, worked out once per answer: each absolute URL is that
+    plus a path (``build_absolute_uri`` checks the host again for every URL)."""
+    if "absolute_prefix" not in context:
+        context["absolute_prefix"] = context["request"].build_absolute_uri("/")[:-1]
+    return context["absolute_prefix"]
 
 
 class PublicSerializer(serializers.ModelSerializer):
@@ -221,20 +229,14 @@ class RecommendationSerializer(RecommendationReferenceSerializer):
         date = getattr(recommendation, "shown_status_date", recommendation.current_status_date)
         return date.isoformat() if date else None
 
-    @cached_property
-    def _owners(self):
-        # One serializer for every row's owners: building one per row costs more than the rest
-        # of the row.
-        return AgencySummarySerializer(many=True, context=self.context)
-
     def _ownerships(self, recommendation):
-        # Prefetched lead first: no query per row.
-        return list(recommendation.ownerships.all())
+        # Given by ``selectors.with_owners``, lead first: no query per row.
+        return recommendation.owners
 
     @extend_schema_field(AgencySummarySerializer(many=True))
     def get_owners(self, recommendation):
         agencies = [ownership.agency for ownership in self._ownerships(recommendation)]
-        return self._owners.to_representation(agencies)
+        return AgencySummarySerializer(agencies, many=True, context=self.context).data
 
     @extend_schema_field(serializers.SlugField(allow_null=True))
     def get_lead_owner(self, recommendation):
@@ -242,6 +244,59 @@ class RecommendationSerializer(RecommendationReferenceSerializer):
             if ownership.is_lead:
                 return ownership.agency.slug
         return None
+
+    def to_representation(self, recommendation):
+        """What the declared fields give, built directly: the list serializes fifty rows an
+        answer, and DRF's per-field machinery costs more than the rest of the answer together.
+        ``tests/public_data/test_serializers.py`` holds the two to the same output."""
+        prefix = absolute_prefix(self.context)
+        review = recommendation.review
+        shown_status = self.get_shown_status(recommendation)
+        shown_status_date = getattr(
+            recommendation, "shown_status_date", recommendation.current_status_date
+        )
+        owners = self._ownerships(recommendation)
+        return {
+            "reference": recommendation.reference,
+            "url": prefix
+            + cached_reverse("api:recommendation-detail", review.slug, recommendation.key),
+            "html_url": prefix + recommendation.get_absolute_url(),
+            "review": review.slug,
+            "review_url": prefix + cached_reverse("api:review-detail", review.slug),
+            "number": recommendation.number,
+            "text": recommendation.text,
+            "section": recommendation.section,
+            "response": recommendation.response,
+            "response_reason": recommendation.response_reason,
+            "target_date": _iso(recommendation.target_date),
+            "current_status": recommendation.current_status,
+            "current_status_date": _iso(recommendation.current_status_date),
+            "current_status_label": Status(recommendation.current_status).label,
+            "response_label": recommendation.response_label,
+            "shown_status": shown_status,
+            "shown_status_label": Status(shown_status).label,
+            "shown_status_date": _iso(shown_status_date),
+            "owners": [agency_summary(owner.agency, prefix) for owner in owners],
+            "lead_owner": next((owner.agency.slug for owner in owners if owner.is_lead), None),
+        }
+
+
+def _iso(date):
+    return date.isoformat() if date else None
+
+
+def agency_summary(agency, prefix):
+    """``AgencySummarySerializer``'s output, built directly (see
+    ``RecommendationSerializer.to_representation``)."""
+    return {
+        "url": prefix + cached_reverse("api:agency-detail", agency.slug),
+        "html_url": prefix + agency.get_absolute_url(),
+        "name": agency.name,
+        "abbreviation": agency.abbreviation,
+        "slug": agency.slug,
+        "sector": agency.sector,
+        "sector_label": agency.sector_label,
+    }
 
 
 class PublishedUpdateSerializer(PublicSerializer):
@@ -355,6 +410,14 @@ class RecommendationDetailSerializer(RecommendationSerializer):
 
     def _ownerships(self, recommendation):
         return self.context["parts"]["owners"]
+
+    def to_representation(self, recommendation):
+        return {
+            **super().to_representation(recommendation),
+            "status_description": self.get_status_description(recommendation),
+            "timeline": self.get_timeline(recommendation),
+            "links": self.get_links(recommendation),
+        }
 
     def get_status_description(self, recommendation) -> str:
         return Status.description(recommendation.current_status)

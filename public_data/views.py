@@ -4,7 +4,6 @@ read the published store only (``selectors.py``)."""
 import datetime
 from fractions import Fraction
 
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +16,9 @@ from . import selectors
 from .caching import cached_aggregate
 from .filters import RecommendationFilter
 from .forms import ChangesForm
-from .models import PublishedAgency, PublishedRecommendation, PublishedReview
+from .models import PublishedAgency, PublishedRecommendation
+from .paging import CountedPaginator
+from .reference import reference
 
 PAGE_SIZE = 50
 
@@ -27,26 +28,8 @@ def bad_request(request, template, context, message):
     return render(request, template, {**context, "error_message": message}, status=400)
 
 
-class CountedPaginator(Paginator):
-    """A paginator told its total (from the aggregates, or one count), which fetches a page by
-    its ids first: the skipped rows are read from an index, never built."""
-
-    def __init__(self, queryset, per_page, total):
-        super().__init__(queryset, per_page)
-        self.__dict__["count"] = total
-
-    def page(self, number):
-        number = self.validate_number(number)
-        start = (number - 1) * self.per_page
-        # One statement, so a publish landing meanwhile cannot leave a hole in the page.
-        ids = self.object_list.values("pk")[start : start + self.per_page]
-        return self._get_page(list(self.object_list.filter(pk__in=ids)), number, self)
-
-
 def paginate(request, queryset, total=None):
     """The requested page, or None when the page parameter is not a usable page number."""
-    if total is None:
-        total = queryset.count()
     paginator = CountedPaginator(queryset, PAGE_SIZE, total)
     number = whole_number(request.GET.get("page", "1"))
     if number is None or not 1 <= number <= paginator.num_pages:
@@ -146,15 +129,17 @@ def review_list(request):
 @require_safe
 def review_detail(request, slug):
     """One document: its summary, stated vs loaded counts, status split, recommendations."""
-    review = get_object_or_404(selectors.reviews(), slug=slug)
+    review = selectors.review(slug)
+    if review is None:
+        raise Http404("No review has this address.")
     chart = selectors.charts_by("review", agency="").get(review.slug, [])
     return render(
         request,
         "public_data/review_detail.html",
         {
             "review": review,
-            "recommendations": selectors.with_shown_status(
-                selectors.recommendations().filter(review=review)
+            "recommendations": selectors.with_owners(
+                selectors.with_shown_status(selectors.recommendations().filter(review=review))
             ),
             "chart": chart,
             "loaded": sum(row["count"] for row in chart),
@@ -175,27 +160,35 @@ def facet_counts(filterset):
     fixed = filterset.counted_filters()
     if fixed is None:
         return None
-    return {
-        facet: selectors.counts_by(facet, **{k: v for k, v in fixed.items() if k != facet})
-        for facet in ("review", "agency", "status")
+    return cached_aggregate(
+        "facets",
+        tuple(sorted(fixed.items())),
+        lambda: {
+            facet: selectors.counts_by(facet, **{k: v for k, v in fixed.items() if k != facet})
+            for facet in ("review", "agency", "status")
+        },
+    )
+
+
+def set_options(form, counts):
+    """Offer every review, agency and status from the reference data (no query per request),
+    each with its count where the aggregates hold it, e.g. "Metropolitan Police Service (45)".
+    The ``options`` template filter reads them from ``form.offered``."""
+    known = reference()
+    counts = counts or {"review": None, "agency": None, "status": None}
+
+    def offer(empty, options, counted):
+        if counted is None:
+            return [("", empty), *options]
+        return [("", empty)] + [(key, f"{name} ({counted.get(key, 0)})") for key, name in options]
+
+    form.offered = {
+        "review": offer(
+            "Any review", [(r.slug, r.short_name) for r in known.reviews], counts["review"]
+        ),
+        "agency": offer("Any owner", [(a.slug, a.name) for a in known.agencies], counts["agency"]),
+        "status": offer("Any status", Status.choices, counts["status"]),
     }
-
-
-def label_options_with_counts(form, counts):
-    """Show each option's count in its label, e.g. "Metropolitan Police Service (45)"."""
-    if not counts:
-        return
-    agency_counts, review_counts = counts["agency"], counts["review"]
-    form.fields["agency"].label_from_instance = lambda agency: (
-        f"{agency.name} ({agency_counts.get(agency.slug, 0)})"
-    )
-    form.fields["review"].label_from_instance = lambda review: (
-        f"{review.short_name} ({review_counts.get(review.slug, 0)})"
-    )
-    form.fields["status"].choices = [("", "Any status")] + [
-        (status.value, f"{status.label} ({counts['status'].get(status.value, 0)})")
-        for status in Status
-    ]
 
 
 @require_safe
@@ -205,12 +198,13 @@ def recommendation_list(request):
     context = {"filter": filterset, "form": filterset.form, "query": query_without_page(request)}
     template = "public_data/recommendation_list.html"
     if not filterset.is_valid():
+        set_options(filterset.form, None)
         return bad_request(request, template, context, "Check the filters below.")
     page = paginate(request, filterset.qs, filterset.counted_total())
+    set_options(filterset.form, facet_counts(filterset))
     if page is None:
         return bad_request(request, template, context, "That page number does not exist.")
-    label_options_with_counts(filterset.form, facet_counts(filterset))
-    context.update(page=page, recommendations=page.object_list)
+    context.update(page=page, recommendations=selectors.with_owners(page.object_list))
     return render(request, template, context)
 
 
@@ -269,7 +263,7 @@ def agency_detail(request, slug):
     """One agency's scorecard: per review, the status split and the recommendations."""
     agency = get_object_or_404(PublishedAgency, slug=slug)
     charts = selectors.charts_by("review", agency=agency.slug)
-    recommendations = list(
+    recommendations = selectors.with_owners(
         selectors.with_shown_status(selectors.recommendations().filter(ownerships__agency=agency))
     )
     reviews = [
@@ -279,7 +273,8 @@ def agency_detail(request, slug):
             "list_url": filtered_list_url(request, agency=agency.slug, review=review.slug),
             "recommendations": [r for r in recommendations if r.review_id == review.pk],
         }
-        for review in PublishedReview.objects.filter(slug__in=charts)
+        for review in reference().reviews
+        if review.slug in charts
     ]
     return render(
         request,

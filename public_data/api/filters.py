@@ -1,6 +1,8 @@
-"""The filters of the API's update list. Recommendations use the site's ``RecommendationFilter``."""
+"""The filters of the API's update list (recommendations use the site's
+``RecommendationFilter``), and the backend that runs them."""
 
 import django_filters
+from django_filters import rest_framework, utils
 
 from harris.statuses import Status
 
@@ -35,3 +37,19 @@ class UpdateFilter(django_filters.FilterSet):
     def changed_since(self, queryset, name, value):
         # The same rule as the site's changes page.
         return selectors.changed_since(queryset, value)
+
+
+class CountingFilterBackend(rest_framework.DjangoFilterBackend):
+    """django-filter's backend, which also tells the view its list's total when the filters
+    give it from the per-version aggregates (``counted_total``), so the pagination never
+    counts the rows."""
+
+    def filter_queryset(self, request, queryset, view):
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid() and self.raise_exception:
+            raise utils.translate_validation(filterset.errors)
+        if hasattr(filterset, "counted_total"):
+            view.counted_total = filterset.counted_total()
+        return filterset.qs

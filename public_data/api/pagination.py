@@ -1,15 +1,22 @@
 """The API's pagination: numbered pages, and a page that does not exist is a 400."""
 
+import functools
+
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 from harris.params import whole_number
 
+from ..paging import CountedPaginator
+
 PAGE_SIZE = 50
 
 
 class PagePagination(PageNumberPagination):
-    """Numbered pages of ``PAGE_SIZE``; a page that does not exist is the client's error (400)."""
+    """Numbered pages of ``PAGE_SIZE``; a page that does not exist is the client's error (400).
+
+    Pages are fetched by their ids first; a view that knows its list's total (from the
+    aggregates) sets ``counted_total`` and nothing counts the rows."""
 
     page_size = PAGE_SIZE
     invalid_page_message = "{message}."
@@ -26,6 +33,8 @@ class PagePagination(PageNumberPagination):
         return raw
 
     def paginate_queryset(self, queryset, request, view=None):
+        total = getattr(view, "counted_total", None)
+        self.django_paginator_class = functools.partial(CountedPaginator, total=total)
         try:
             return super().paginate_queryset(queryset, request, view)
         except NotFound as error:

@@ -19,7 +19,12 @@ from harris.params import whole_number
 from .. import selectors
 from ..caching import cache_public_response
 from ..filters import RecommendationFilter
-from ..models import PublishedAgency, PublishedOwnership, PublishedRecommendation
+from ..models import (
+    PublishedAgency,
+    PublishedOwnership,
+    PublishedRecommendation,
+    PublishedReview,
+)
 from ..serializers import (
     AgencySerializer,
     RecommendationDetailSerializer,
@@ -116,7 +121,7 @@ class ReviewViewSet(BySlugViewSet):
     serializer_class = ReviewSerializer
 
     def get_queryset(self):
-        return selectors.reviews().annotate(
+        return PublishedReview.objects.select_related("follows_up").annotate(
             recommendation_count=recommendation_count(PublishedRecommendation, "review")
         )
 
@@ -180,6 +185,9 @@ class RecommendationViewSet(CachedReadOnlyViewSet):
         if self._recommendation is None:
             raise Http404("No public recommendation has this address.")
         return self._recommendation
+
+    def paginate_queryset(self, queryset):
+        return selectors.with_owners(super().paginate_queryset(queryset))
 
     def get_serializer_context(self):
         context = super().get_serializer_context()

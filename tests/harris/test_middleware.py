@@ -21,7 +21,7 @@ def test_a_view_that_loses_the_database_answers_503(client, error):
 
 def test_an_api_view_too(client):
     with mock.patch(
-        "public_data.api.views.selectors.reviews",
+        "public_data.api.views.ReviewViewSet.get_queryset",
         side_effect=OperationalError("server closed the connection"),
     ):
         response = client.get("/api/reviews/")

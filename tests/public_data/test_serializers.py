@@ -9,9 +9,16 @@ from rest_framework import serializers as drf
 
 from public_data import selectors, serializers
 from public_data.exports import flatten
+from public_data.filters import RecommendationFilter
 from public_data.models import PublishedRecommendation, PublishedTimelineEntry
 from recommendations.models import Status, StatusUpdate
-from tests.factories import plant_markers, status_update
+from tests.factories import (
+    RecommendationFactory,
+    RecommendationOwnerFactory,
+    ReviewFactory,
+    plant_markers,
+    status_update,
+)
 
 pytestmark = pytest.mark.django_db
 Publication = StatusUpdate.Publication
@@ -59,11 +66,11 @@ def test_a_withheld_entry_holds_no_status_nor_narrative(planted):
     assert withheld.withheld_reason == "Withheld for its sensitive content."
 
 
-def test_the_site_downloads_call_it_with_a_queryset_and_the_request(planted):
+def test_the_site_downloads_call_it_with_rows_and_their_owners_and_the_request(planted):
     request = RequestFactory().get("/recommendations/export.json")
     queryset = selectors.with_shown_status(selectors.recommendations())
     rows = serializers.RecommendationSerializer(
-        queryset, many=True, context={"request": request}
+        selectors.with_owners(queryset), many=True, context={"request": request}
     ).data
     (row,) = rows
     record = public_record(planted)
@@ -83,9 +90,50 @@ def test_the_site_downloads_call_it_with_a_queryset_and_the_request(planted):
 
 def test_shown_status_falls_back_to_the_current_one_without_the_filter(planted):
     status_update(planted["public"], status=Status.RESOLVED, status_date=datetime.date(2024, 6, 1))
-    record = PublishedRecommendation.objects.get(source_id=planted["public"].pk)
+    (record,) = selectors.with_owners(
+        PublishedRecommendation.objects.filter(source_id=planted["public"].pk)
+    )
     row = serializers.RecommendationSerializer(
         record, context={"request": RequestFactory().get("/")}
     ).data
     assert (row["shown_status"], row["shown_status_date"]) == ("resolved", "2024-06-01")
     assert row["shown_status_label"] == "Resolved"
+
+
+def declared_fields_output(serializer, record):
+    """What DRF's field machinery gives for ``record``: the reference the direct builders
+    must match."""
+    return drf.Serializer.to_representation(serializer, record)
+
+
+@pytest.mark.parametrize("query", ["", "?as_at=2024-01-01"])
+def test_list_rows_built_directly_match_the_declared_fields(query):
+    review = ReviewFactory(slug="the-review")
+    numbered = RecommendationFactory(
+        review=review, number="7", target_date=datetime.date(2025, 3, 1)
+    )
+    unnumbered = RecommendationFactory(review=review, number="", text="No number & <b>marks</b>")
+    RecommendationOwnerFactory(recommendation=numbered, is_lead=True, agency__abbreviation="")
+    RecommendationOwnerFactory(recommendation=numbered)
+    status_update(numbered, status=Status.RESOLVED, status_date=datetime.date(2024, 6, 1))
+    request = RequestFactory().get(f"/api/recommendations/{query}")
+    filterset = RecommendationFilter(request.GET, queryset=selectors.recommendations())
+    assert filterset.is_valid()
+    records = selectors.with_owners(filterset.qs)
+    assert {record.source_id for record in records} == {numbered.pk, unnumbered.pk}
+    serializer = serializers.RecommendationSerializer(context={"request": request})
+    for record in records:
+        direct = serializer.to_representation(record)
+        assert direct == declared_fields_output(serializer, record)
+        assert list(direct) == list(serializer.fields)
+
+
+def test_the_detail_built_directly_matches_the_declared_fields(planted):
+    record = selectors.recommendation("public-review", public_record(planted).key)
+    parts = selectors.page_parts(record)
+    context = {"request": RequestFactory().get("/"), "parts": parts}
+    serializer = serializers.RecommendationDetailSerializer(context=context)
+    assert parts["owners"] and parts["timeline"]
+    direct = serializer.to_representation(record)
+    assert direct == declared_fields_output(serializer, record)
+    assert list(direct) == list(serializer.fields)
