@@ -19,9 +19,8 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 
+from .api.throttling import AnonymousThrottle
 from .version import current_version
-
-CACHED_HEADERS = ("Content-Type", "Content-Disposition")
 
 
 @functools.cache
@@ -53,13 +52,13 @@ def canonical_query(request):
     )
 
 
-def response_key(request, version, query, kind="public-response"):
+def response_key(request, version, query):
     """The cache key of a response: the public data version, the host, the path and the
     canonical query. (Every public response is JSON, HTML, CSV or Atom by its URL alone, so the
     Accept header is not part of it: an unacceptable one is a 406, which is never stored.)"""
     variant = "|".join((request.get_host(), request.path, query))
     digest = hashlib.blake2b(variant.encode(), digest_size=16).hexdigest()
-    return f"{kind}:{version}:{digest}"
+    return f"public-page:{version}:{digest}"
 
 
 def cached_aggregate(name, params, compute):
@@ -77,70 +76,45 @@ def cached_aggregate(name, params, compute):
     return value
 
 
-def _cacheable(request):
-    return (
-        settings.PUBLIC_CACHE_SECONDS > 0
-        and request.method in ("GET", "HEAD")
-        and not request.user.is_authenticated
-    )
-
-
-def _store(key, response):
-    if response.status_code != 200 or response.streaming or response.cookies:
-        return
-    headers = {name: response[name] for name in CACHED_HEADERS if response.has_header(name)}
-    # Keyed by the version read before rendering: if a publish landed meanwhile, the entry is
-    # already out of reach.
-    cache.set(key, (response.content, headers), settings.PUBLIC_CACHE_SECONDS)
-
-
 def cache_public_response(view):
-    """Serve an anonymous GET from the cache when the public data has not changed since.
-
-    For a page, ``PublicPageCacheMiddleware`` does the serving and storing, before the rest of
-    the middleware runs; this only marks the page's answer as one it may keep. The API's
-    handlers keep their own entries here, after DRF's throttling has run, so cached API
-    answers still count against the rate limit.
-    """
+    """Mark a view's answers as ones ``PublicPageCacheMiddleware`` may keep (it serves and
+    stores them, before the rest of the middleware runs). Only what the middleware found
+    cacheable, and an answer of 200, is kept."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if getattr(request, "public_cache_key", None):
-            response = view(request, *args, **kwargs)
-            response.public_cacheable = True
-            return response
-        query = canonical_query(request) if _cacheable(request) else None
-        if query is None:
-            return view(request, *args, **kwargs)
-        key = response_key(request, current_version(), query)
-        entry = cache.get(key)
-        if entry is not None:
-            content, headers = entry
-            response = HttpResponse(content, headers=headers)
-            response["X-Public-Cache"] = "hit"
-            return response
         response = view(request, *args, **kwargs)
-        response["X-Public-Cache"] = "miss"
-        store = functools.partial(_store, key)
-        if hasattr(response, "add_post_render_callback"):
-            response.add_post_render_callback(store)
-        else:
-            store(response)
+        if getattr(request, "public_cache_key", None):
+            response.public_cacheable = True
         return response
 
     return wrapper
 
 
-# ---- pages, served before the session, auth, messages and CSP middleware ----
+# ---- pages and API answers, served before the session, auth, messages and CSP middleware ----
 
-# The API is cached inside DRF (above), where its throttle counts every request; the admin never.
-UNCACHED_PREFIXES = ("/api/", "/admin/", "/static/")
+UNCACHED_PREFIXES = ("/admin/", "/static/")
+API_PREFIX = "/api/"
 GZIP_MIN_BYTES = 512
 
 
 def _anonymous(request):
     # A visitor without a session is anonymous whatever happens below: no session, no login.
-    return settings.SESSION_COOKIE_NAME not in request.COOKIES
+    # The API authenticates no one, so every API request is anonymous.
+    return (
+        request.path.startswith(API_PREFIX) or settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
+def _may_serve_hit(request):
+    """A page hit is served at once. An API hit is served only once the API's throttle has
+    counted it, and not to a conditional request (DRF answers those, with their 304); else the
+    request goes on to DRF, which answers the 429 itself."""
+    if not request.path.startswith(API_PREFIX):
+        return True
+    if "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META:
+        return False
+    return AnonymousThrottle().allow_request(request, None)
 
 
 def _accepts_gzip(request):
@@ -178,11 +152,12 @@ def _page_response(request, entry, outcome):
 
 
 class PublicPageCacheMiddleware:
-    """Serves anonymous GET and HEAD requests for public pages from the cache, before the
-    session, CSRF, auth, messages and CSP middleware: a hit costs a version check and one cache
-    read. A miss runs the whole stack, and its final answer (the CSP and other headers
-    included, built once) is kept, with a gzipped body for clients that accept one, under the
-    public data version; the next publish puts every entry out of reach."""
+    """Serves anonymous GET and HEAD requests for public pages and API answers from the cache,
+    before the session, CSRF, auth, messages and CSP middleware: a hit costs a version check
+    and one cache read (and for the API, its throttle's count). A miss runs the whole stack,
+    and its final answer (the CSP and other headers included, built once) is kept, with a
+    gzipped body for clients that accept one, under the public data version; the next publish
+    puts every entry out of reach."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -192,7 +167,7 @@ class PublicPageCacheMiddleware:
         if key is None:
             return self.get_response(request)
         entry = cache.get(key)
-        if entry is not None:
+        if entry is not None and _may_serve_hit(request):
             return _page_response(request, entry, "hit")
         request.public_cache_key = key
         response = self.get_response(request)
@@ -218,4 +193,4 @@ class PublicPageCacheMiddleware:
         query = canonical_query(request)
         if query is None:
             return None
-        return response_key(request, current_version(), query, kind="public-page")
+        return response_key(request, current_version(), query)

@@ -113,17 +113,22 @@ class PublishedRecommendation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["review", "key"], name="published_rec_key"),
         ]
+        # Each ends with the id, so a page's ids are read from the index alone, however deep
+        # the page (an index-only scan rather than a scan and sort of the table).
         indexes = [
-            models.Index(fields=["review_rank", "position"], name="published_rec_document_order"),
             models.Index(
-                fields=["current_status", "review_rank", "position"], name="published_rec_status"
+                fields=["review_rank", "position", "id"], name="published_rec_document_order"
             ),
             models.Index(
-                fields=["current_status_date", "review_rank", "position"],
+                fields=["current_status", "review_rank", "position", "id"],
+                name="published_rec_status",
+            ),
+            models.Index(
+                fields=["current_status_date", "review_rank", "position", "id"],
                 name="published_rec_status_date",
             ),
             models.Index(
-                fields=["section", "review_rank", "position"], name="published_rec_section"
+                fields=["section", "review_rank", "position", "id"], name="published_rec_section"
             ),
         ]
 

@@ -28,3 +28,8 @@ class AnonymousThrottle(AnonRateThrottle):
 
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+
+    def get_cache_key(self, request, view):
+        # By address alone: the API authenticates no one, and the page cache's middleware
+        # counts a cached answer with this on the plain request, before any user is known.
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

@@ -121,7 +121,7 @@ def test_an_entry_rendered_before_a_publish_is_never_served_after_it(client, cac
 
 def is_response_key(key):
     """Whether a (local memory) cache key holds a whole page or API answer."""
-    return ":public-response:" in key or ":public-page:" in key
+    return ":public-page:" in key
 
 
 def stored_responses():
@@ -175,8 +175,27 @@ def test_a_page_hit_is_answered_before_the_session_and_auth_middleware(client, c
 def test_a_visitor_with_a_session_is_never_served_from_the_page_cache(client, cache_on):
     RecommendationFactory()
     client.get("/recommendations/")
+    stored = stored_responses()
     client.cookies["sessionid"] = "x" * 32
-    assert client.get("/recommendations/")["X-Public-Cache"] == "miss"
+    assert "X-Public-Cache" not in client.get("/recommendations/")
+    assert stored_responses() == stored
+
+
+def test_the_api_is_served_from_the_cache_whatever_the_cookies(client, cache_on):
+    RecommendationFactory()
+    client.cookies["sessionid"] = "x" * 32  # the API reads no session
+    first, second = client.get("/api/recommendations/"), client.get("/api/recommendations/")
+    assert (first["X-Public-Cache"], second["X-Public-Cache"]) == ("miss", "hit")
+    assert second.json() == first.json()
+    assert second["ETag"] == first["ETag"]
+
+
+def test_a_conditional_api_request_is_answered_by_drf_with_its_304(client, cache_on):
+    RecommendationFactory()
+    etag = client.get("/api/recommendations/")["ETag"]
+    client.get("/api/recommendations/")  # now held
+    response = client.get("/api/recommendations/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
 
 
 def test_pages_are_gzipped_for_clients_that_accept_it(client, cache_on):
@@ -189,3 +208,20 @@ def test_pages_are_gzipped_for_clients_that_accept_it(client, cache_on):
         assert int(compressed["Content-Length"]) == len(compressed.content)
     assert "Accept-Encoding" in plain["Vary"]
     assert not plain.has_header("Content-Encoding")
+
+
+def test_cached_api_answers_still_count_against_the_throttle(client, cache_on, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "3/minute"},
+    }
+    cache.clear()
+    responses = [client.get("/api/reviews/") for _ in range(5)]
+    assert [response.status_code for response in responses] == [200, 200, 200, 429, 429]
+    assert [response.get("X-Public-Cache") for response in responses[:3]] == [
+        "miss",
+        "hit",
+        "hit",
+    ]
+    assert responses[3].json()["detail"].startswith("Request was throttled.")
+    assert client.get("/api/reviews/", REMOTE_ADDR="192.0.2.7")["X-Public-Cache"] == "hit"
