@@ -8,8 +8,8 @@ from drf_spectacular.utils import extend_schema_field
 from harris.forms import IsoDateInput
 from harris.statuses import Status
 
-from .caching import cached_aggregate
 from .models import PublishedAgency, PublishedRecommendation, PublishedReview
+from .reference import reference
 from .selectors import count, with_shown_status
 
 DOCUMENT_ORDER = ("review_rank", "position")
@@ -33,18 +33,9 @@ ORDERING_LABELS = {
 COUNTED_FILTERS = {"review", "agency", "status"}
 
 
-def _sections():
-    return list(
-        PublishedRecommendation.objects.exclude(section="")
-        .order_by("section")
-        .values_list("section", flat=True)
-        .distinct()
-    )
-
-
 def section_choices():
-    """The sections of public recommendations, read once per public data version."""
-    return [(section, section) for section in cached_aggregate("sections", (), _sections)]
+    """The sections of public recommendations (held per public data version)."""
+    return [(section, section) for section in reference().sections]
 
 
 class RecommendationFilter(django_filters.FilterSet):

@@ -1,10 +1,10 @@
-"""The reviews and agencies of the published store, held by each process per public data
-version.
+"""The reviews, agencies and sections of the published store, held by each process per public
+data version.
 
 They are a few hundred rows that change only when public data does, and nearly every public
 answer needs them: a list row names its review and its owners, the filter form offers every
-review and agency. Reading them once per version, rather than joining or prefetching them on
-every request, keeps an uncached page to its own rows.
+review, agency and section. Reading them once per version, rather than joining or prefetching
+them on every request, keeps an uncached page to its own rows.
 
 Held only outside a transaction (as ``version.current_version`` is), so a write or a preview
 that is rolled back never leaves its state here.
@@ -15,7 +15,7 @@ import threading
 
 from django.db import connection
 
-from .models import PublishedAgency, PublishedReview
+from .models import PublishedAgency, PublishedRecommendation, PublishedReview
 from .version import current_version
 
 _lock = threading.Lock()
@@ -24,10 +24,16 @@ _memo = (None, None)  # (version, Reference)
 
 @dataclasses.dataclass(frozen=True)
 class Reference:
-    """Every public review (publication order) and agency (by name), with lookups."""
+    """Every public review (publication order) and agency (by name), with lookups, and the
+    sections public recommendations are in."""
 
     reviews: list
     agencies: list
+    sections: list
+
+    @property
+    def progress_reports(self):
+        return [review for review in self.reviews if review.kind == "progress_report"]
 
     @property
     def review_by_id(self):
@@ -55,7 +61,17 @@ def _load():
     for review in reviews:  # follows_up without a query per review
         if review.follows_up_id is not None:
             review.follows_up = by_id.get(review.follows_up_id)
-    return Reference(reviews=reviews, agencies=list(PublishedAgency.objects.order_by("name")))
+    sections = (
+        PublishedRecommendation.objects.exclude(section="")
+        .order_by("section")
+        .values_list("section", flat=True)
+        .distinct()
+    )
+    return Reference(
+        reviews=reviews,
+        agencies=list(PublishedAgency.objects.order_by("name")),
+        sections=list(sections),
+    )
 
 
 def reference(*, refresh=False):

@@ -171,23 +171,24 @@ def facet_counts(filterset):
 
 
 def set_options(form, counts):
-    """Offer every review, agency and status from the reference data (no query per request),
-    each with its count where the aggregates hold it, e.g. "Metropolitan Police Service (45)".
-    The ``options`` template filter reads them from ``form.offered``."""
+    """Offer every review, agency, status and progress report from the reference data (no
+    query per request), each review, agency and status with its count where the aggregates
+    hold it, e.g. "Metropolitan Police Service (45)". The ``options`` template filter reads
+    them from ``form.offered``."""
     known = reference()
-    counts = counts or {"review": None, "agency": None, "status": None}
+    counts = counts or {}
 
-    def offer(empty, options, counted):
-        if counted is None:
-            return [("", empty), *options]
-        return [("", empty)] + [(key, f"{name} ({counted.get(key, 0)})") for key, name in options]
+    def offer(name, options):
+        counted = counts.get(name)
+        if counted is not None:
+            options = [(key, f"{label} ({counted.get(key, 0)})") for key, label in options]
+        return [("", form.fields[name].empty_label), *options]
 
     form.offered = {
-        "review": offer(
-            "Any review", [(r.slug, r.short_name) for r in known.reviews], counts["review"]
-        ),
-        "agency": offer("Any owner", [(a.slug, a.name) for a in known.agencies], counts["agency"]),
-        "status": offer("Any status", Status.choices, counts["status"]),
+        "review": offer("review", [(r.slug, r.short_name) for r in known.reviews]),
+        "agency": offer("agency", [(a.slug, a.name) for a in known.agencies]),
+        "status": offer("status", Status.choices),
+        "report": offer("report", [(r.slug, r.short_name) for r in known.progress_reports]),
     }
 
 

@@ -8,7 +8,12 @@ from public_data import reference as reference_module
 from public_data import selectors
 from public_data.models import PublishedRecommendation
 from public_data.reference import reference
-from tests.factories import AgencyFactory, RecommendationOwnerFactory, ReviewFactory
+from tests.factories import (
+    AgencyFactory,
+    RecommendationFactory,
+    RecommendationOwnerFactory,
+    ReviewFactory,
+)
 
 # Outside a test transaction, as a served request is.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,7 +29,7 @@ def frozen_version(monkeypatch):
 
 def test_it_is_read_once_per_version(frozen_version, django_assert_num_queries):
     ReviewFactory(slug="first")
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):  # reviews, agencies, sections
         assert [review.slug for review in reference().reviews] == ["first"]
     with django_assert_num_queries(0):
         assert [review.slug for review in reference().reviews] == ["first"]
@@ -60,3 +65,11 @@ def test_a_review_newer_than_the_held_version_is_still_found(frozen_version):
     ReviewFactory(slug="brand-new")
     assert selectors.review("brand-new").slug == "brand-new"
     assert selectors.review("no-such-review") is None
+
+
+def test_it_holds_the_public_sections_once_each_in_order(monkeypatch):
+    monkeypatch.setattr(reference_module, "_memo", (None, None))
+    for section in ("Training", "Command", "Training", ""):
+        RecommendationFactory(section=section)
+    RecommendationFactory(section="Restricted section", is_restricted=True)
+    assert reference().sections == ["Command", "Training"]
