@@ -47,17 +47,26 @@ def public_record(planted):
 
 
 def test_timeline_entries_show_all_of_a_published_update_and_little_of_a_withheld_one(planted):
+    source = ReviewFactory(slug="the-source")
+    status_update(planted["public"], source_review=source, status_date=datetime.date(2024, 2, 1))
     context = {"request": RequestFactory().get("/")}
-    entries = {
-        entry["publication"]: entry
-        for entry in (
-            serializers.timeline_entry(entry, context)
-            for entry in public_record(planted).timeline.all()
+    timeline = list(public_record(planted).timeline.all())
+    entries = {}
+    for entry in timeline:
+        built = serializers.timeline_entry(entry)
+        declared = (
+            serializers.PublishedUpdateSerializer
+            if entry.is_public_content
+            else serializers.WithheldUpdateSerializer
         )
-    }
+        # Built directly, it says what the declared fields say.
+        assert built == declared(entry, context=context).data
+        entries.setdefault(entry.publication, []).append(built)
     assert set(entries) == {"published", "withheld"}
-    assert set(entries["withheld"]) == {"anchor", "status_date", "publication", "withheld_reason"}
-    assert entries["published"]["narrative"] == "Harbourquay progress."
+    (withheld,) = entries["withheld"]
+    assert set(withheld) == {"anchor", "status_date", "publication", "withheld_reason"}
+    assert "Harbourquay progress." in {entry["narrative"] for entry in entries["published"]}
+    assert "the-source" in {entry["source_review"] for entry in entries["published"]}
 
 
 def test_a_withheld_entry_holds_no_status_nor_narrative(planted):
