@@ -92,7 +92,10 @@ class RecommendationFilter(django_filters.FilterSet):
         queryset = with_shown_status(queryset, data.get("as_at"), data.get("report"))
         queryset = super().filter_queryset(queryset)
         if not data.get("ordering"):
-            queryset = queryset.order_by(*ORDERINGS["document"])
+            # One agency's list in document order walks that agency's ownerships, which copy
+            # the order (and are indexed on it), rather than every recommendation.
+            by_agency = ("ownerships__review_rank", "ownerships__position")
+            queryset = queryset.order_by(*(by_agency if data.get("agency") else DOCUMENT_ORDER))
         return queryset
 
     def owned_by(self, queryset, name, value):

@@ -48,6 +48,20 @@ class TestList:
         RecommendationOwnerFactory(agency=other)
         assert set(listed(client.get("/recommendations/?agency=met"))) == {first, second}
 
+    def test_an_agency_list_is_in_document_order(self, client):
+        agency = AgencyFactory(slug="met")
+        later = ReviewFactory(published_on=datetime.date(2021, 1, 1))
+        earlier = ReviewFactory(published_on=datetime.date(2016, 1, 1))
+
+        def owned(review, position):
+            recommendation = RecommendationFactory(review=review, position=position)
+            RecommendationOwnerFactory(agency=agency, recommendation=recommendation)
+            return recommendation
+
+        in_later, second, first = owned(later, 1), owned(earlier, 2), owned(earlier, 1)
+        RecommendationOwnerFactory(recommendation=second)  # a second owner changes nothing
+        assert listed(client.get("/recommendations/?agency=met")) == [first, second, in_later]
+
     def test_filters_combine(self, client):
         agency = AgencyFactory(slug="met")
         wanted = RecommendationOwnerFactory(agency=agency).recommendation
