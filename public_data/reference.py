@@ -11,6 +11,7 @@ that is rolled back never leaves its state here.
 """
 
 import dataclasses
+import functools
 import threading
 
 from django.db import connection
@@ -22,7 +23,7 @@ _lock = threading.Lock()
 _memo = (None, None)  # (version, Reference)
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass
 class Reference:
     """Every public review (publication order) and agency (by name), with lookups, and the
     sections public recommendations are in."""
@@ -31,28 +32,21 @@ class Reference:
     agencies: list
     sections: list
 
-    @property
+    @functools.cached_property
     def progress_reports(self):
         return [review for review in self.reviews if review.kind == "progress_report"]
 
-    @property
+    @functools.cached_property
     def review_by_id(self):
-        return self._index("_review_by_id", self.reviews, "pk")
+        return {review.pk: review for review in self.reviews}
 
-    @property
+    @functools.cached_property
     def review_by_slug(self):
-        return self._index("_review_by_slug", self.reviews, "slug")
+        return {review.slug: review for review in self.reviews}
 
-    @property
+    @functools.cached_property
     def agency_by_id(self):
-        return self._index("_agency_by_id", self.agencies, "pk")
-
-    def _index(self, name, records, attribute):
-        if name not in self.__dict__:
-            object.__setattr__(
-                self, name, {getattr(record, attribute): record for record in records}
-            )
-        return self.__dict__[name]
+        return {agency.pk: agency for agency in self.agencies}
 
 
 def _load():
@@ -75,9 +69,8 @@ def _load():
 
 
 def reference(*, refresh=False):
-    """The current public reviews and agencies; read afresh once the public data version
-    moves, or when ``refresh`` is asked for (by a reader that met a review or agency newer
-    than the version this process last saw)."""
+    """The current public reviews, agencies and sections; read afresh once the public data
+    version moves, or when ``refresh`` is asked for."""
     global _memo
     version = current_version()
     if connection.in_atomic_block:
@@ -89,3 +82,15 @@ def reference(*, refresh=False):
     with _lock:
         _memo = (version, loaded)
     return loaded
+
+
+def reference_covering(*, review_ids=(), agency_ids=()):
+    """The reference data, read afresh if it lacks any of these reviews or agencies: a reader
+    met rows published since this process last saw the public data version."""
+    known = reference()
+    if (
+        set(review_ids) - {None} <= known.review_by_id.keys()
+        and set(agency_ids) <= known.agency_by_id.keys()
+    ):
+        return known
+    return reference(refresh=True)

@@ -21,7 +21,7 @@ from .models import (
     PublishedReview,
     PublishedTimelineEntry,
 )
-from .reference import reference
+from .reference import reference, reference_covering
 
 CHART_ROW_HEIGHT = 10
 
@@ -51,19 +51,16 @@ def with_owners(records):
     # A whole filtered list (a download) is matched by a subquery, not thousands of ids.
     ids = records.values("pk") if isinstance(records, QuerySet) else None
     records = list(records)
-    known = reference()
-    review_by_id, agency_by_id = known.review_by_id, known.agency_by_id
     owned = {record.pk: [] for record in records}
     rows = PublishedOwnership.objects.filter(
         recommendation__in=list(owned) if ids is None else ids
     ).values_list("recommendation_id", "agency_id", "is_lead")
     rows = list(rows.order_by())
-    if not (
-        {agency_id for _, agency_id, _ in rows} <= agency_by_id.keys()
-        and {record.review_id for record in records} <= review_by_id.keys()
-    ):
-        known = reference(refresh=True)  # published since this process last looked
-        review_by_id, agency_by_id = known.review_by_id, known.agency_by_id
+    known = reference_covering(
+        review_ids=[record.review_id for record in records],
+        agency_ids=[agency_id for _, agency_id, _ in rows],
+    )
+    review_by_id, agency_by_id = known.review_by_id, known.agency_by_id
     for recommendation_id, agency_id, is_lead in rows:
         owned[recommendation_id].append(Owner(agency_by_id[agency_id], is_lead))
     for record in records:
@@ -179,10 +176,8 @@ def recommendation(review_slug, key):
 
 
 def _with_reviews(records, attribute):
-    review_by_id = reference().review_by_id
-    wanted = {getattr(record, f"{attribute}_id") for record in records} - {None}
-    if not wanted <= review_by_id.keys():
-        review_by_id = reference(refresh=True).review_by_id  # published since last looked
+    wanted = [getattr(record, f"{attribute}_id") for record in records]
+    review_by_id = reference_covering(review_ids=wanted).review_by_id
     for record in records:
         review_id = getattr(record, f"{attribute}_id")
         if review_id is not None:

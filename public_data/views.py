@@ -274,7 +274,7 @@ def agency_detail(request, slug):
             "list_url": filtered_list_url(request, agency=agency.slug, review=review.slug),
             "recommendations": [r for r in recommendations if r.review_id == review.pk],
         }
-        for review in reference().reviews
+        for review in selectors.reviews()
         if review.slug in charts
     ]
     return render(

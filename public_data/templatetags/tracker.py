@@ -9,7 +9,6 @@ import html
 
 from django import template
 from django.utils.dates import MONTHS_3
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
@@ -31,7 +30,9 @@ def status_label(value):
 @register.simple_tag
 def status_tag(value):
     """A status as its coloured tag, e.g. ``<strong class="tag status-tag--resolved">``."""
-    return format_html('<strong class="tag status-tag--{}">{}</strong>', value, Status(value).label)
+    return mark_safe(
+        f'<strong class="tag status-tag--{escape(value)}">{escape(Status(value).label)}</strong>'
+    )
 
 
 @register.filter
@@ -78,9 +79,7 @@ def _owner_links(owners):
 
 def _shown_status(recommendation):
     status, date = recommendation.shown_status, recommendation.shown_status_date
-    cell = (
-        f'<strong class="tag status-tag--{escape(status)}">{escape(Status(status).label)}</strong>'
-    )
+    cell = status_tag(status)
     if date:
         cell += f'<br><span class="caption">{escape(short_date(date))}</span>'
     owner, mopac = recommendation.owner_status, recommendation.mopac_status
