@@ -81,3 +81,38 @@ def bump():
         _read()  # creates the row
         PublicDataVersion.objects.filter(pk=ROW).update(version=F("version") + 1)
     transaction.on_commit(forget)
+
+
+class HeldPerVersion:
+    """Values this process holds for the current public data version, by key, up to ``limit``
+    of them: each is written once per version rather than on every request.
+
+    Held only outside a transaction (as the version memo is), so a write or a preview that is
+    rolled back never leaves its state here; what is held is at most as old as the version
+    memo allows, and all of it is dropped once the version moves."""
+
+    def __init__(self, limit):
+        self.limit = limit
+        self._memo = (None, {})
+
+    def get(self, keys, write):
+        """The values of ``keys``, in their order: those held, and the rest from
+        ``write(missing keys)``, a dict that leaves out any key with no value now."""
+        keys = list(keys)
+        if connection.in_atomic_block:
+            found = write(keys)
+        else:
+            version = current_version()
+            held_version, held = self._memo
+            if held_version != version:
+                held = {}
+                self._memo = (version, held)
+            found = {key: held[key] for key in keys if key in held}
+            missing = [key for key in keys if key not in found]
+            if missing:
+                fresh = write(missing)
+                if len(held) + len(fresh) > self.limit:
+                    held.clear()
+                held.update(fresh)
+                found.update(fresh)
+        return [found[key] for key in keys if key in found]

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 from harris.params import whole_number
 from harris.statuses import Status
 
-from . import selectors
+from . import rows, selectors
 from .caching import cached_aggregate
 from .filters import RecommendationFilter
 from .forms import ChangesForm
@@ -138,8 +138,8 @@ def review_detail(request, slug):
         "public_data/review_detail.html",
         {
             "review": review,
-            "recommendations": selectors.with_owners(
-                selectors.with_shown_status(selectors.recommendations().filter(review=review))
+            "rows": rows.current_rows(
+                selectors.recommendations().filter(review=review).values_list("pk", flat=True)
             ),
             "chart": chart,
             "loaded": sum(row["count"] for row in chart),
@@ -201,11 +201,16 @@ def recommendation_list(request):
     if not filterset.is_valid():
         set_options(filterset.form, None)
         return bad_request(request, template, context, "Check the filters below.")
-    page = paginate(request, filterset.qs, filterset.counted_total())
+    cleaned = filterset.form.cleaned_data
+    current = cleaned.get("as_at") is None and cleaned.get("report") is None
+    # With the current status, a page needs only its ids: rows are held per version.
+    listed = filterset.qs.values_list("pk", flat=True) if current else filterset.qs
+    page = paginate(request, listed, filterset.counted_total())
     set_options(filterset.form, facet_counts(filterset))
     if page is None:
         return bad_request(request, template, context, "That page number does not exist.")
-    context.update(page=page, recommendations=selectors.with_owners(page.object_list))
+    shown = rows.current_rows(page.object_list) if current else rows.rows(page.object_list)
+    context.update(page=page, rows=shown)
     return render(request, template, context)
 
 
@@ -264,15 +269,15 @@ def agency_detail(request, slug):
     """One agency's scorecard: per review, the status split and the recommendations."""
     agency = get_object_or_404(PublishedAgency, slug=slug)
     charts = selectors.charts_by("review", agency=agency.slug)
-    recommendations = selectors.with_owners(
-        selectors.with_shown_status(selectors.recommendations().filter(ownerships__agency=agency))
+    owned = list(
+        selectors.recommendations().filter(ownerships__agency=agency).values_list("pk", "review_id")
     )
     reviews = [
         {
             "review": review,
             "chart": charts[review.slug],
             "list_url": filtered_list_url(request, agency=agency.slug, review=review.slug),
-            "recommendations": [r for r in recommendations if r.review_id == review.pk],
+            "rows": rows.current_rows(pk for pk, review_id in owned if review_id == review.pk),
         }
         for review in selectors.reviews()
         if review.slug in charts
@@ -280,7 +285,7 @@ def agency_detail(request, slug):
     return render(
         request,
         "public_data/agency_detail.html",
-        {"agency": agency, "reviews": reviews, "total": len(recommendations)},
+        {"agency": agency, "reviews": reviews, "total": len(owned)},
     )
 
 

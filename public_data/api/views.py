@@ -31,8 +31,10 @@ from ..serializers import (
     RecommendationSerializer,
     ReviewSerializer,
     UpdateSerializer,
+    absolute_prefix,
     api_url,
 )
+from ..version import HeldPerVersion
 from .errors import documented
 from .filters import UpdateFilter
 
@@ -138,6 +140,10 @@ class AgencyViewSet(BySlugViewSet):
         )
 
 
+# The list's rows with the current status, by (scheme and host, store id): about 1.5 KB each.
+current_rows = HeldPerVersion(limit=20_000)
+
+
 @extend_schema_view(
     list=documented(
         RecommendationSerializer,
@@ -169,7 +175,11 @@ class AgencyViewSet(BySlugViewSet):
 )
 class RecommendationViewSet(CachedReadOnlyViewSet):
     """Public recommendations, each at its review's slug and its number; restricted ones are
-    not found. ``urls.py`` routes the detail (the router, only the list)."""
+    not found. ``urls.py`` routes the detail (the router, only the list).
+
+    A list row with the current status is serialized once per public data version
+    (``current_rows``), so such a page fetches only its ids; one showing a past status (as at
+    a date, as published in a report) is serialized afresh."""
 
     filterset_class = RecommendationFilter
     has_own_detail_route = True
@@ -187,7 +197,28 @@ class RecommendationViewSet(CachedReadOnlyViewSet):
         return self._recommendation
 
     def paginate_queryset(self, queryset):
-        return selectors.with_owners(super().paginate_queryset(queryset))
+        params = self.request.query_params
+        if params.get("as_at") or params.get("report"):
+            return selectors.with_owners(super().paginate_queryset(queryset))
+        ids = super().paginate_queryset(queryset.values_list("pk", flat=True))
+        # The page's rows are the held ones: get_paginated_response answers with them.
+        self.held_page = self._current_rows(ids)
+        return []
+
+    def _current_rows(self, ids):
+        context = self.get_serializer_context()
+        prefix = absolute_prefix(context)
+        serializer = RecommendationSerializer(context=context)
+
+        def serialize(keys):
+            queryset = selectors.recommendations().filter(pk__in=[pk for _, pk in keys])
+            records = selectors.with_owners(selectors.with_shown_status(queryset))
+            return {(prefix, record.pk): serializer.to_representation(record) for record in records}
+
+        return current_rows.get([(prefix, pk) for pk in ids], serialize)
+
+    def get_paginated_response(self, data):
+        return super().get_paginated_response(getattr(self, "held_page", data))
 
     def get_serializer_context(self):
         context = super().get_serializer_context()

@@ -14,11 +14,13 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
+from public_data.api import views as api_views
 from public_data.api.pagination import PagePagination
 from public_data.filters import RecommendationFilter
 from public_data.models import PublishedRecommendation
 from public_data.projector import anchor
 from public_data.serializers import api_url
+from public_data.version import HeldPerVersion
 from recommendations.models import RecommendationLink, Status
 from reviews.models import Review
 from tests.factories import (
@@ -882,3 +884,27 @@ def test_the_docs_load_their_assets_from_this_site_only(client):
     for asset in assets:
         if asset.startswith("/static/"):
             assert finders.find(asset.removeprefix("/static/")), asset
+
+
+@pytest.mark.django_db(transaction=True)
+def test_list_rows_held_per_version_show_a_publish_at_once_and_as_at_lists_their_past(
+    client, monkeypatch
+):
+    """Outside a test transaction, as a served request is: the rows with the current status
+    are held per public data version (``RecommendationViewSet``), a row showing a past status
+    is not."""
+    monkeypatch.setattr(api_views, "current_rows", HeldPerVersion(limit=100))
+    recommendation = RecommendationFactory(number="7")
+    record = PublishedRecommendation.objects.get(source_id=recommendation.pk)
+    status_update(recommendation, status=Status.IN_PROGRESS, status_date=datetime.date(2024, 1, 2))
+
+    def shown(query=""):
+        (row,) = client.get(f"/api/recommendations/{query}").json()["results"]
+        return row["shown_status"], row["shown_status_date"], row["url"]
+
+    assert shown() == ("in_progress", "2024-01-02", f"http://testserver{api_url(record, None)}")
+    status_update(recommendation, status=Status.RESOLVED, status_date=datetime.date(2024, 1, 3))
+    assert shown()[:2] == ("resolved", "2024-01-03")
+    assert shown("?as_at=2024-01-02")[:2] == ("in_progress", "2024-01-02")
+    assert shown("?as_at=2024-01-01")[:2] == ("not_assessed", None)
+    assert len(api_views.current_rows._memo[1]) == 1

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import RecommendationFactory, ReviewFactory
+from tests.factories import RecommendationFactory, ReviewFactory, public_url
 
 pytestmark = pytest.mark.django_db
 
@@ -20,9 +20,9 @@ def test_the_detail_shows_the_summary_and_recommendations(client):
     response = client.get(review.get_absolute_url())
     assert response.status_code == 200
     assert b"A summary of the review." in response.content
-    assert [record.source_id for record in response.context["recommendations"]] == [
-        recommendation.pk
-    ]
+    (row,) = response.context["rows"]
+    assert f'href="{public_url(recommendation)}"' in row
+    assert "Do the right thing." in row
 
 
 def test_the_refresh_says_honestly_that_its_texts_are_missing(client, real_data):

@@ -68,3 +68,66 @@ def test_the_writing_process_sees_its_write_once_committed(settings):
     with transaction.atomic():
         version.bump()
     assert version.current_version() == held + 1
+
+
+# ---- values held per version (outside a transaction, as a served request is) ----
+
+
+class Writer:
+    """A ``write`` for ``HeldPerVersion.get`` that counts the keys it is asked for."""
+
+    def __init__(self, leave_out=()):
+        self.asked = []
+        self.leave_out = set(leave_out)
+
+    def __call__(self, keys):
+        self.asked.append(list(keys))
+        return {key: f"value of {key}" for key in keys if key not in self.leave_out}
+
+
+@pytest.fixture
+def at_version(monkeypatch):
+    """Sets this process's public data version, as the memo would hold it."""
+
+    def set_version(number):
+        monkeypatch.setattr(version, "current_version", lambda: number)
+
+    set_version(7)
+    return set_version
+
+
+def test_held_values_are_written_once_per_version_and_given_in_the_order_asked(at_version):
+    held, write = version.HeldPerVersion(limit=100), Writer()
+    assert held.get(["b", "a"], write) == ["value of b", "value of a"]
+    assert held.get(["a", "c", "b"], write) == ["value of a", "value of c", "value of b"]
+    assert write.asked == [["b", "a"], ["c"]]
+    at_version(8)
+    assert held.get(["a"], write) == ["value of a"]
+    assert write.asked[-1] == ["a"]
+
+
+def test_a_key_with_no_value_is_left_out_and_asked_for_again(at_version):
+    held, write = version.HeldPerVersion(limit=100), Writer(leave_out={"gone"})
+    assert held.get(["a", "gone", "b"], write) == ["value of a", "value of b"]
+    assert held.get(["gone"], write) == []
+    assert write.asked == [["a", "gone", "b"], ["gone"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_inside_a_transaction_nothing_is_held(at_version):
+    held, write = version.HeldPerVersion(limit=100), Writer()
+    with transaction.atomic():
+        assert held.get(["a"], write) == ["value of a"]
+        assert held.get(["a"], write) == ["value of a"]
+    assert write.asked == [["a"], ["a"]]
+
+
+def test_past_the_limit_it_starts_again_and_still_gives_every_value_asked_for(at_version):
+    held, write = version.HeldPerVersion(limit=2), Writer()
+    held.get(["a", "b"], write)
+    assert held.get(["a", "b", "c"], write) == ["value of a", "value of b", "value of c"]
+    assert write.asked == [["a", "b"], ["c"]]
+    assert held.get(["c"], write) == ["value of c"]
+    assert len(write.asked) == 2  # "c" is held: the first two were dropped to make room
+    assert held.get(["a"], write) == ["value of a"]
+    assert write.asked[-1] == ["a"]

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 
+from public_data.models import PublishedRecommendation
 from public_data.projector import anchor
 from recommendations import services
 from recommendations.models import Recommendation, Status, StatusUpdate
@@ -31,11 +32,13 @@ def publish(recommendation, status, date, **values):
 
 
 def listed(response):
-    """The staff recommendations whose public records the page lists, in its order."""
-    return [
-        Recommendation.objects.get(pk=record.source_id)
-        for record in response.context["page"].object_list
-    ]
+    """The staff recommendations whose public records the page lists, in its order (a page
+    with the current status lists store ids, one with a past status store records)."""
+    ids = [getattr(item, "pk", item) for item in response.context["page"].object_list]
+    sources = dict(
+        PublishedRecommendation.objects.filter(pk__in=ids).values_list("pk", "source_id")
+    )
+    return [Recommendation.objects.get(pk=sources[pk]) for pk in ids]
 
 
 class TestList:
