@@ -40,7 +40,44 @@ def status_description(value):
     return Status.description(value)
 
 
-@register.filter
+# Hints shown between a field's label and its control.
+FIELD_HINTS = {"as_at": "For example, 2017-10-25"}
+
+
+@register.simple_tag
+def form_groups(form):
+    """Each of the form's fields in its form group: label, hint, error message (which the
+    control names in ``aria-describedby``) and control. Written here rather than by a template
+    loop and the widgets' templates: the list's filters render on every uncached request."""
+    return mark_safe("\n".join(_form_group(form[name]) for name in form.fields))
+
+
+def _form_group(field):
+    errors = field.errors
+    control_id = escape(field.id_for_label)
+    parts = [
+        f'<div class="form-group{" form-group--error" if errors else ""}">',
+        f'<label class="label" for="{control_id}">{escape(field.label)}</label>',
+    ]
+    if field.name in FIELD_HINTS:
+        parts.append(f'<div class="hint">{escape(FIELD_HINTS[field.name])}</div>')
+    if errors:
+        messages = "<br>".join(
+            f'<span class="visually-hidden">Error:</span> {escape(error)}' for error in errors
+        )
+        parts.append(f'<p class="error-message" id="{control_id}_error">{messages}</p>')
+    if field.widget_type == "select":
+        invalid = f' aria-invalid="true" aria-describedby="{control_id}_error"' if errors else ""
+        parts.append(
+            f'<select name="{escape(field.html_name)}" id="{control_id}"{invalid}>\n'
+            f"{options(field)}\n</select>"
+        )
+    else:
+        parts.append(str(field))  # the widget's own, aria-describedby included
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
 def options(bound_field):
     """A select field's ``<option>`` elements, the bound value selected: written here rather
     than by the widget's templates, which cost a template render per option on long lists."""
@@ -52,12 +89,10 @@ def options(bound_field):
     choices = getattr(bound_field.form, "offered", {}).get(bound_field.name)
     if choices is None:
         choices = iter(bound_field.field.choices)
-    return mark_safe(
-        "".join(
-            f'<option value="{escape(choice)}"'
-            f"{' selected' if current == str(choice) else ''}>{escape(label)}</option>"
-            for choice, label in choices
-        )
+    return "".join(
+        f'<option value="{escape(choice)}"'
+        f"{' selected' if current == str(choice) else ''}>{escape(label)}</option>"
+        for choice, label in choices
     )
 
 

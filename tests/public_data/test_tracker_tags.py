@@ -7,7 +7,7 @@ import pytest
 from django.template.defaultfilters import date as date_filter
 
 from public_data.filters import RecommendationFilter
-from public_data.templatetags.tracker import options, short_date
+from public_data.templatetags.tracker import form_groups, options, short_date
 from tests.factories import (
     AgencyFactory,
 )
@@ -28,3 +28,39 @@ def test_options_select_the_bound_value_and_escape_labels():
     html = str(options(form["agency"]))
     assert '<option value="fire" selected>Fire &amp; Rescue</option>' in html
     assert '<option value="">Any owner</option>' in html
+
+
+def group_of(html, control_id):
+    """The form group holding the control ``control_id``."""
+    (group,) = [g for g in html.split('<div class="form-group') if f'for="{control_id}"' in g]
+    return group
+
+
+def test_form_groups_label_each_control_with_its_hint_and_no_error_when_valid():
+    form = RecommendationFilter({"q": 'bridges & "tunnels"', "as_at": "2024-03-05"}).form
+    assert form.is_valid()
+    html = str(form_groups(form))
+    assert html.count('<div class="form-group">') == len(form.fields)
+    assert "error" not in html
+    search = group_of(html, "id_q")
+    assert '<label class="label" for="id_q">Text contains</label>' in search
+    assert 'value="bridges &amp; &quot;tunnels&quot;"' in search
+    as_at = group_of(html, "id_as_at")
+    assert '<div class="hint">For example, 2017-10-25</div>' in as_at
+    assert 'type="date" name="as_at" value="2024-03-05"' in as_at
+    assert '<select name="status" id="id_status">' in group_of(html, "id_status")
+
+
+def test_form_groups_give_each_field_in_error_one_message_its_control_names():
+    form = RecommendationFilter({"status": "finished", "q": "nul\x00" + "x" * 201}).form
+    assert not form.is_valid()
+    html = str(form_groups(form))
+    status = group_of(html, "id_status")
+    assert status.startswith(' form-group--error">')
+    assert 'id="id_status" aria-invalid="true" aria-describedby="id_status_error">' in status
+    assert status.count('id="id_status_error"') == 1
+    search = group_of(html, "id_q")
+    assert search.count('id="id_q_error"') == 1
+    assert search.count('<span class="visually-hidden">Error:</span>') == 2
+    assert 'aria-describedby="id_q_error"' in search
+    assert "form-group--error" not in group_of(html, "id_agency")

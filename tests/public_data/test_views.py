@@ -1,6 +1,7 @@
 """The public recommendation, agency and changes pages."""
 
 import datetime
+import re
 
 import pytest
 
@@ -325,3 +326,31 @@ class TestAddresses:
     def test_a_malformed_address_is_a_404(self, client, key):
         RecommendationFactory(review=ReviewFactory(slug="harris"), number="41")
         assert client.get(f"/reviews/harris/recommendations/{key}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/recommendations/", 200),
+        ("/changes/", 200),
+        ("/", 200),
+        ("/recommendations/?as_at=2017-02-30&agency=no-such-agency&q=nul%00" + "x" * 201, 400),
+        ("/?as_at=2017-02-30", 400),
+        ("/?report=no-such-report", 400),
+        ("/changes/?since=2024-02-30", 400),
+    ],
+)
+def test_every_description_a_control_names_is_on_the_page_once(client, url, status):
+    response = client.get(url)
+    assert response.status_code == status
+    html = response.content.decode()
+    described = [
+        name for names in re.findall(r'aria-describedby="([^"]+)"', html) for name in names.split()
+    ]
+    for name in described:
+        assert html.count(f'id="{name}"') == 1, name
+    # Each error message, one per field in error, is named by its control.
+    assert sorted(re.findall(r'id="([^"]+_error)"', html)) == sorted(
+        name for name in described if name.endswith("_error")
+    )
+    assert bool(described) or status == 200
