@@ -20,7 +20,7 @@ from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 
 from .api.throttling import AnonymousThrottle
-from .version import current_version
+from .version import HeldPerVersion, current_version
 
 
 @functools.cache
@@ -61,18 +61,28 @@ def response_key(request, version, query):
     return f"public-page:{version}:{digest}"
 
 
+# Aggregates this process has read, per public data version: a hit costs no cache round trip.
+held_aggregates = HeldPerVersion(limit=5_000)
+
+
 def cached_aggregate(name, params, compute):
-    """An aggregate (counts, breakdowns) for these parameters, computed once per public data
-    version: it is recomputed after the next change and never served stale."""
+    """An aggregate (counts, breakdowns) for these (hashable) parameters, computed once per
+    public data version, kept in the shared cache and held by each process that reads it: it
+    is recomputed after the next change and never served stale."""
     seconds = settings.PUBLIC_AGGREGATE_CACHE_SECONDS
     if seconds <= 0:
         return compute()
-    digest = hashlib.blake2b(repr(params).encode(), digest_size=16).hexdigest()
-    key = f"public-aggregate:{current_version()}:{name}:{digest}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, seconds)
+
+    def shared(keys):
+        digest = hashlib.blake2b(repr(params).encode(), digest_size=16).hexdigest()
+        key = f"public-aggregate:{current_version()}:{name}:{digest}"
+        value = cache.get(key)
+        if value is None:
+            value = compute()
+            cache.set(key, value, seconds)
+        return {keys[0]: value}
+
+    (value,) = held_aggregates.get([(name, params)], shared)
     return value
 
 

@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from harris.forms import IsoDateInput
 from harris.statuses import Status
 
+from .caching import cached_aggregate
 from .models import PublishedAgency, PublishedRecommendation, PublishedReview
 from .reference import reference
 from .selectors import count, with_shown_status
@@ -133,4 +134,6 @@ class RecommendationFilter(django_filters.FilterSet):
     def counted_total(self):
         """The number of matches from the aggregates, or None when they do not hold it."""
         fixed = self.counted_filters()
-        return None if fixed is None else count(**fixed)
+        if fixed is None:
+            return None
+        return cached_aggregate("count", tuple(sorted(fixed.items())), lambda: count(**fixed))

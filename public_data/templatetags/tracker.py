@@ -10,6 +10,7 @@ from django import template
 from django.utils.dates import MONTHS_3
 from django.utils.safestring import mark_safe
 
+from harris.links import cached_reverse
 from harris.statuses import Status
 
 register = template.Library()
@@ -38,6 +39,13 @@ def status_tag(value):
 def status_description(value):
     """The public definition of a status code."""
     return Status.description(value)
+
+
+@register.simple_tag
+def page_url(name):
+    """``{% url name %}`` for a page without arguments, reversed once per process: the site's
+    header, footer and filters name a dozen pages on every page."""
+    return cached_reverse(name)
 
 
 # Hints shown between a field's label and its control.

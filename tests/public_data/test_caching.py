@@ -7,7 +7,8 @@ from unittest import mock
 import pytest
 from django.core.cache import cache
 
-from public_data import version
+from public_data import caching, version
+from public_data.version import HeldPerVersion
 from recommendations import services
 from recommendations.models import Status, StatusUpdate
 from tests.factories import RecommendationFactory, UserFactory, public_url
@@ -225,3 +226,43 @@ def test_cached_api_answers_still_count_against_the_throttle(client, cache_on, s
     ]
     assert responses[3].json()["detail"].startswith("Request was throttled.")
     assert client.get("/api/reviews/", REMOTE_ADDR="192.0.2.7")["X-Public-Cache"] == "hit"
+
+
+# ---- aggregates: shared per version, and held by each process ----
+
+
+@pytest.fixture
+def held_aggregates(settings, monkeypatch):
+    """Aggregates kept (the suite turns them off), with nothing held from earlier tests."""
+    settings.PUBLIC_AGGREGATE_CACHE_SECONDS = 3600
+    monkeypatch.setattr(caching, "held_aggregates", HeldPerVersion(limit=100))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_aggregate_is_held_by_the_process_until_the_version_moves(held_aggregates):
+    computed = []
+
+    def compute():
+        computed.append(True)
+        return len(computed)
+
+    assert caching.cached_aggregate("test", ("a",), compute) == 1
+    cache.clear()  # the process holds it: no round trip to the shared cache
+    assert caching.cached_aggregate("test", ("a",), compute) == 1
+    assert caching.cached_aggregate("test", ("b",), compute) == 2
+    RecommendationFactory()  # a public write moves the version
+    assert caching.cached_aggregate("test", ("a",), compute) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_list_total_from_the_aggregates_follows_each_publish(client, held_aggregates):
+    RecommendationFactory()
+    assert client.get("/recommendations/").context["page"].paginator.count == 1
+    RecommendationFactory()
+    assert client.get("/recommendations/").context["page"].paginator.count == 2
+    hidden = RecommendationFactory()
+    hidden.is_restricted = True
+    hidden.save()
+    response = client.get("/recommendations/")
+    assert response.context["page"].paginator.count == 2
+    assert b"<strong>2</strong> recommendations" in response.content

@@ -5,9 +5,10 @@ import datetime
 
 import pytest
 from django.template.defaultfilters import date as date_filter
+from django.urls import reverse
 
 from public_data.filters import RecommendationFilter
-from public_data.templatetags.tracker import form_groups, options, short_date
+from public_data.templatetags.tracker import form_groups, options, page_url, short_date
 from tests.factories import (
     AgencyFactory,
 )
@@ -64,3 +65,8 @@ def test_form_groups_give_each_field_in_error_one_message_its_control_names():
     assert search.count('<span class="visually-hidden">Error:</span>') == 2
     assert 'aria-describedby="id_q_error"' in search
     assert "form-group--error" not in group_of(html, "id_agency")
+
+
+def test_page_url_says_what_reverse_says():
+    for name in ("dashboard", "about", "recommendations:list", "recommendations:feed"):
+        assert page_url(name) == reverse(name)
