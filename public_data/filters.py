@@ -65,7 +65,12 @@ class RecommendationFilter(django_filters.FilterSet):
         choices=section_choices, label="Section", empty_label="Any section"
     )
     q = django_filters.CharFilter(method="search", max_length=200, label="Text contains")
-    as_at = django_filters.DateFilter(method="keep", label="Status as at", widget=IsoDateInput)
+    as_at = django_filters.DateFilter(
+        method="keep",
+        label="Status as at",
+        help_text="For example, 2017-10-25",
+        widget=IsoDateInput,
+    )
     # The API schema cannot infer a filter's type from a method: a report is given by its slug.
     report = extend_schema_field(OpenApiTypes.STR)(
         django_filters.ModelChoiceFilter(

@@ -21,24 +21,12 @@ def escape(value):
     return html.escape(str(value))
 
 
-@register.filter
-def status_label(value):
-    """The public label of a status code: "resolved_other_means" → "Resolved by other means"."""
-    return Status(value).label
-
-
 @register.simple_tag
 def status_tag(value):
     """A status as its coloured tag, e.g. ``<strong class="tag status-tag--resolved">``."""
     return mark_safe(
         f'<strong class="tag status-tag--{escape(value)}">{escape(Status(value).label)}</strong>'
     )
-
-
-@register.filter
-def status_description(value):
-    """The public definition of a status code."""
-    return Status.description(value)
 
 
 @register.simple_tag
@@ -48,15 +36,12 @@ def page_url(name):
     return cached_reverse(name)
 
 
-# Hints shown between a field's label and its control.
-FIELD_HINTS = {"as_at": "For example, 2017-10-25"}
-
-
 @register.simple_tag
 def form_groups(form):
-    """Each of the form's fields in its form group: label, hint, error message (which the
-    control names in ``aria-describedby``) and control. Written here rather than by a template
-    loop and the widgets' templates: the list's filters render on every uncached request."""
+    """Each of the form's fields in its form group: label, hint (its help text) and error
+    message, which the control names in ``aria-describedby``, and the control. Written here
+    rather than by a template loop and the widgets' templates: the list's filters render on
+    every uncached request."""
     return mark_safe("\n".join(_form_group(form[name]) for name in form.fields))
 
 
@@ -67,8 +52,10 @@ def _form_group(field):
         f'<div class="form-group{" form-group--error" if errors else ""}">',
         f'<label class="label" for="{control_id}">{escape(field.label)}</label>',
     ]
-    if field.name in FIELD_HINTS:
-        parts.append(f'<div class="hint">{escape(FIELD_HINTS[field.name])}</div>')
+    if field.help_text:
+        parts.append(
+            f'<div class="hint" id="{control_id}_helptext">{escape(field.help_text)}</div>'
+        )
     if errors:
         messages = "<br>".join(
             f'<span class="visually-hidden">Error:</span> {escape(error)}' for error in errors

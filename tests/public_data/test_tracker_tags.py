@@ -47,7 +47,8 @@ def test_form_groups_label_each_control_with_its_hint_and_no_error_when_valid():
     assert '<label class="label" for="id_q">Text contains</label>' in search
     assert 'value="bridges &amp; &quot;tunnels&quot;"' in search
     as_at = group_of(html, "id_as_at")
-    assert '<div class="hint">For example, 2017-10-25</div>' in as_at
+    assert '<div class="hint" id="id_as_at_helptext">For example, 2017-10-25</div>' in as_at
+    assert 'aria-describedby="id_as_at_helptext"' in as_at
     assert 'type="date" name="as_at" value="2024-03-05"' in as_at
     assert '<select name="status" id="id_status">' in group_of(html, "id_status")
 
