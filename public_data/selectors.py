@@ -8,9 +8,11 @@ import datetime
 from collections import namedtuple
 
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone
 
+from harris.json_rows import JSONRows, columns, instance, rows
+from harris.prepared import PreparedQuery
 from harris.statuses import Status
 
 from .models import (
@@ -19,6 +21,7 @@ from .models import (
     PublishedOwnership,
     PublishedRecommendation,
     PublishedReview,
+    PublishedTargetDateChange,
     PublishedTimelineEntry,
 )
 from .reference import reference, reference_covering
@@ -162,63 +165,107 @@ def review(slug):
     return found
 
 
-def recommendation(review_slug, key):
-    """The public recommendation at /reviews/<review>/recommendations/<key>/, or None."""
+def _page(*, review, key):
+    """The recommendation with this review id and key, with its owners, timeline, target date
+    moves and links (each with its other end) as ``JSONRows`` annotations."""
+    this = OuterRef("pk")
+
+    def links(this_end, other_end):
+        return JSONRows(
+            PublishedLink.objects.filter(**{this_end: this}),
+            {
+                **columns(PublishedLink),
+                "other": JSONObject(**columns(PublishedRecommendation, f"{other_end}__")),
+            },
+        )
+
+    return (
+        PublishedRecommendation.objects.filter(review=review, key=key)
+        .order_by()
+        .annotate(
+            owner_rows=JSONRows(
+                PublishedOwnership.objects.filter(recommendation=this), columns(PublishedOwnership)
+            ),
+            timeline_rows=JSONRows(
+                PublishedTimelineEntry.objects.filter(recommendation=this),
+                columns(PublishedTimelineEntry),
+            ),
+            date_change_rows=JSONRows(
+                PublishedTargetDateChange.objects.filter(recommendation=this),
+                columns(PublishedTargetDateChange),
+            ),
+            outgoing_rows=links("source", "target"),
+            incoming_rows=links("target", "source"),
+        )
+    )
+
+
+# Compiled once per process: the ORM takes longer to compile it than the database to run it.
+_page_query = PreparedQuery(_page, review=int, key=str)
+
+
+def recommendation_page(review_slug, key):
+    """(record, parts) of the public recommendation at /reviews/<review>/recommendations/<key>/
+    in one query, or None. ``parts`` is what its page shows besides the record's own columns,
+    as lists: its owners, its timeline (newest first), target date moves and links. Reviews and
+    agencies come from the reference data."""
     review_record = review(review_slug)
     if review_record is None or "\x00" in key:
         return None
-    record = (
-        PublishedRecommendation.objects.filter(review=review_record.pk, key=key).order_by().first()
+    record = next(iter(_page_query.raw(review=review_record.pk, key=key)), None)
+    if record is None:
+        return None
+    ownerships = [instance(PublishedOwnership, row) for row in rows(record.owner_rows)]
+    timeline = [instance(PublishedTimelineEntry, row) for row in rows(record.timeline_rows)]
+    changes = [instance(PublishedTargetDateChange, row) for row in rows(record.date_change_rows)]
+    outgoing = _links(record, rows(record.outgoing_rows), this_end="source")
+    incoming = _links(record, rows(record.incoming_rows), this_end="target")
+    ends = [link.target for link in outgoing if link.target_id] + [link.source for link in incoming]
+    known = reference_covering(
+        review_ids=[entry.source_review_id for entry in timeline]
+        + [link.target_review_id for link in outgoing]
+        + [other.review_id for other in ends],
+        agency_ids=[ownership.agency_id for ownership in ownerships],
     )
-    if record is not None:
-        record.review = review_record
-    return record
-
-
-def _with_reviews(records, attribute):
-    wanted = [getattr(record, f"{attribute}_id") for record in records]
-    review_by_id = reference_covering(review_ids=wanted).review_by_id
-    for record in records:
-        review_id = getattr(record, f"{attribute}_id")
-        if review_id is not None:
-            setattr(record, attribute, review_by_id[review_id])
-    return records
-
-
-def _links(recommendation):
-    """(outgoing, incoming) links of a recommendation, each end complete for its page."""
-    links = list(
-        PublishedLink.objects.filter(Q(source=recommendation.pk) | Q(target=recommendation.pk))
-    )
-    other_ids = {
-        link.target_id if link.source_id == recommendation.pk else link.source_id for link in links
-    } - {None}
-    others = {recommendation.pk: recommendation}
-    if other_ids:
-        found = PublishedRecommendation.objects.filter(pk__in=other_ids).order_by()
-        others.update((record.pk, record) for record in _with_reviews(found, "review"))
-    for link in _with_reviews(links, "target_review"):
-        link.source = others[link.source_id]
-        if link.target_id is not None:
-            link.target = others[link.target_id]
-    outgoing = [link for link in links if link.source_id == recommendation.pk]
-    incoming = [link for link in links if link.source_id != recommendation.pk]
-    return outgoing, incoming
-
-
-def page_parts(recommendation):
-    """What a recommendation's page shows besides its own columns, as lists: its owners, its
-    timeline (newest first), target date moves and links. Reviews and agencies come from the
-    reference data, so no query joins them."""
-    (page,) = with_owners([recommendation])
-    outgoing, incoming = _links(recommendation)
-    return {
-        "owners": page.owners,
-        "timeline": _with_reviews(list(recommendation.timeline.all()), "source_review"),
-        "target_date_changes": list(recommendation.target_date_changes.all()),
-        "outgoing_links": outgoing,
-        "incoming_links": incoming,
+    record.review = review_record
+    for other in ends:
+        other.review = known.review_by_id[other.review_id]
+    for entry in timeline:
+        entry.source_review = known.review_by_id.get(entry.source_review_id)
+    for link in outgoing:
+        link.target_review = known.review_by_id.get(link.target_review_id)
+    owners = [Owner(known.agency_by_id[row.agency_id], row.is_lead) for row in ownerships]
+    return record, {
+        "owners": sorted(owners, key=lambda owner: (not owner.is_lead, owner.agency.name)),
+        "timeline": sorted(
+            timeline,
+            key=lambda entry: (entry.status_date, entry.sequence, entry.pk),
+            reverse=True,
+        ),
+        "target_date_changes": sorted(
+            changes, key=lambda change: (change.changed_at, change.pk), reverse=True
+        ),
+        "outgoing_links": sorted(outgoing, key=_link_order),
+        "incoming_links": sorted(incoming, key=_link_order),
     }
+
+
+def _links(record, rows, *, this_end):
+    """Store links from ``JSONRows`` rows, ``this_end`` ("source" or "target") being
+    ``record`` and the other end read from the row when it is a recommendation."""
+    other_end = "target" if this_end == "source" else "source"
+    links = []
+    for row in rows:
+        link = instance(PublishedLink, row)
+        setattr(link, this_end, record)
+        if getattr(link, f"{other_end}_id") is not None:
+            setattr(link, other_end, instance(PublishedRecommendation, row["other"]))
+        links.append(link)
+    return links
+
+
+def _link_order(link):
+    return (link.kind, link.pk)
 
 
 def latest_by_assessment(timeline):

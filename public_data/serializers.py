@@ -419,7 +419,7 @@ class LinksSerializer(serializers.Serializer):
 class RecommendationDetailSerializer(RecommendationSerializer):
     """One recommendation with its public timeline (newest first) and its links.
 
-    Expects ``parts`` in its context: the lists ``selectors.page_parts`` gives."""
+    Expects ``parts`` in its context: the lists ``selectors.recommendation_page`` gives."""
 
     status_description = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()

@@ -215,8 +215,9 @@ def recommendation_list(request):
 
 
 def recommendation_context(recommendation, parts):
-    """The context of a recommendation's page, from its store record and ``page_parts``: the
-    same for the public page and the staff preview."""
+    """The context of a recommendation's page, from its store record and its parts (as
+    ``selectors.recommendation_page`` gives them): the same for the public page and the staff
+    preview."""
     latest = selectors.latest_by_assessment(parts["timeline"])
     owner_view = latest.get("owner")
     mopac_view = latest.get("mopac")
@@ -233,10 +234,10 @@ def recommendation_context(recommendation, parts):
 @require_safe
 def recommendation_detail(request, review, key):
     """One recommendation: text, owners, current status and its public timeline."""
-    recommendation = selectors.recommendation(review, key)
-    if recommendation is None:
+    found = selectors.recommendation_page(review, key)
+    if found is None:
         raise Http404("No public recommendation has this address.")
-    context = recommendation_context(recommendation, selectors.page_parts(recommendation))
+    context = recommendation_context(*found)
     return render(request, "public_data/recommendation_detail.html", context)
 
 

@@ -188,13 +188,16 @@ class RecommendationViewSet(CachedReadOnlyViewSet):
         return selectors.recommendations()
 
     def get_object(self):
-        # Once per request: the serializer's context asks for it too.
-        if not hasattr(self, "_recommendation"):
+        return self._page()[0]
+
+    def _page(self):
+        # Once per request: the serializer's context asks for its parts too.
+        if not hasattr(self, "_found"):
             review, key = self.kwargs["review"], self.kwargs["key"]
-            self._recommendation = selectors.recommendation(review, key)
-        if self._recommendation is None:
+            self._found = selectors.recommendation_page(review, key)
+        if self._found is None:
             raise Http404("No public recommendation has this address.")
-        return self._recommendation
+        return self._found
 
     def paginate_queryset(self, queryset):
         params = self.request.query_params
@@ -223,7 +226,7 @@ class RecommendationViewSet(CachedReadOnlyViewSet):
     def get_serializer_context(self):
         context = super().get_serializer_context()
         if self.action == "retrieve":
-            context["parts"] = selectors.page_parts(self.get_object())
+            context["parts"] = self._page()[1]
         return context
 
     def get_serializer_class(self):

@@ -11,6 +11,7 @@ from recommendations.models import Status, StatusUpdate
 from tests.factories import (
     AgencyFactory,
     RecommendationFactory,
+    RecommendationLinkFactory,
     RecommendationOwnerFactory,
     ReviewFactory,
     public_url,
@@ -68,6 +69,7 @@ def queries_per_page(client, names, pages=PAGES):
     counts = {}
     for page in pages:
         url = page.format(**names)
+        client.get(url)  # once-per-connection work (a database feature check) done
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
         assert response.status_code == 200, url
@@ -83,3 +85,22 @@ def test_query_counts_do_not_grow_with_the_data(client):
     add_recommendations(190, review, lead, partner)
     assert review.recommendations.count() == 200
     assert queries_per_page(client, names) == with_10
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_recommendation_is_one_query_with_its_owners_timeline_and_links(client):
+    """Outside a transaction, as in production, where the reference data is held."""
+    review, _, _ = add_recommendations(3)
+    first, second, third = review.recommendations.order_by("pk")
+    RecommendationLinkFactory(source=first, target=second)
+    RecommendationLinkFactory(source=third, target=first)
+    page = public_url(first)
+    for url in (page, "/api" + page):
+        client.get(url)  # the reference data is held from now on
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        store_queries = [q["sql"] for q in queries if "publicdataversion" not in q["sql"]]
+        assert len(store_queries) == 1, store_queries
+        assert public_url(second) in response.content.decode()
+        assert public_url(third) in response.content.decode()

@@ -138,8 +138,7 @@ def test_list_rows_built_directly_match_the_declared_fields(query):
 
 
 def test_the_detail_built_directly_matches_the_declared_fields(planted):
-    record = selectors.recommendation("public-review", public_record(planted).key)
-    parts = selectors.page_parts(record)
+    record, parts = selectors.recommendation_page("public-review", public_record(planted).key)
     context = {"request": RequestFactory().get("/"), "parts": parts}
     serializer = serializers.RecommendationDetailSerializer(context=context)
     assert parts["owners"] and parts["timeline"]
