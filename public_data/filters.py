@@ -1,6 +1,8 @@
 """The one FilterSet behind the public list, its downloads and the API, over the store."""
 
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -39,20 +41,60 @@ def section_choices():
     return [(section, section) for section in reference().sections]
 
 
+class ReferenceChoiceField(forms.ChoiceField):
+    """A review or agency given by its slug, cleaned to its store record from ``records()``,
+    the reference data held per version: a filtered list runs no query to check its filters.
+    A slug the held data lacks is looked up in ``queryset`` (published since this process last
+    looked)."""
+
+    def __init__(self, *, records, queryset, empty_label, **kwargs):
+        self.records, self.queryset, self.empty_label = records, queryset, empty_label
+        super().__init__(choices=self.offered, **kwargs)
+
+    def offered(self):
+        return [("", self.empty_label), *((record.slug, str(record)) for record in self.records())]
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        slug = str(value)
+        found = next((record for record in self.records() if record.slug == slug), None)
+        if found is None and "\x00" not in slug:  # PostgreSQL refuses NUL in a string
+            found = self.queryset.filter(slug=slug).first()
+        if found is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return found
+
+    def validate(self, value):
+        forms.Field.validate(self, value)  # to_python has checked the choice
+
+
+class ReferenceChoiceFilter(django_filters.Filter):
+    """A filter on a review or agency by its slug (``ReferenceChoiceField``)."""
+
+    field_class = ReferenceChoiceField
+
+
 class RecommendationFilter(django_filters.FilterSet):
     """Filters by review, owning agency, status, section and text; status as at a date or as
     published in a report; and ordering. Every value travels in the query string."""
 
-    review = django_filters.ModelChoiceFilter(
-        queryset=PublishedReview.objects.all(),
-        to_field_name="slug",
-        label="Review",
-        empty_label="Any review",
+    review = extend_schema_field(OpenApiTypes.STR)(
+        ReferenceChoiceFilter(
+            records=lambda: reference().reviews,
+            queryset=PublishedReview.objects.all(),
+            label="Review",
+            empty_label="Any review",
+        )
     )
     agency = extend_schema_field(OpenApiTypes.STR)(
-        django_filters.ModelChoiceFilter(
+        ReferenceChoiceFilter(
+            records=lambda: reference().agencies,
             queryset=PublishedAgency.objects.all(),
-            to_field_name="slug",
             method="owned_by",
             label="Owner",
             empty_label="Any owner",
@@ -73,9 +115,9 @@ class RecommendationFilter(django_filters.FilterSet):
     )
     # The API schema cannot infer a filter's type from a method: a report is given by its slug.
     report = extend_schema_field(OpenApiTypes.STR)(
-        django_filters.ModelChoiceFilter(
+        ReferenceChoiceFilter(
+            records=lambda: reference().progress_reports,
             queryset=PublishedReview.objects.filter(kind="progress_report"),
-            to_field_name="slug",
             method="keep",
             label="Status as published in",
             empty_label="None: the latest status",

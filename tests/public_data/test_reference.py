@@ -6,6 +6,7 @@ from django.db import transaction
 
 from public_data import reference as reference_module
 from public_data import selectors
+from public_data.filters import RecommendationFilter
 from public_data.models import PublishedRecommendation
 from public_data.reference import reference
 from tests.factories import (
@@ -73,3 +74,46 @@ def test_it_holds_the_public_sections_once_each_in_order(monkeypatch):
         RecommendationFactory(section=section)
     RecommendationFactory(section="Restricted section", is_restricted=True)
     assert reference().sections == ["Command", "Training"]
+
+
+def list_filter(query):
+    return RecommendationFilter(query, queryset=selectors.recommendations())
+
+
+def test_the_list_s_review_agency_and_report_filters_are_checked_without_a_query(
+    frozen_version, django_assert_num_queries
+):
+    review = ReviewFactory(slug="harris")
+    report = ReviewFactory(slug="progress", kind="progress_report")
+    agency = AgencyFactory(slug="brigade")
+    reference()
+    with django_assert_num_queries(0):
+        filterset = list_filter({"review": "harris", "agency": "brigade", "report": "progress"})
+        assert filterset.is_valid(), filterset.errors
+    cleaned = filterset.form.cleaned_data
+    assert (cleaned["review"].source_id, cleaned["agency"].source_id) == (review.pk, agency.pk)
+    assert cleaned["report"].source_id == report.pk
+
+
+def test_a_review_or_agency_newer_than_the_held_version_is_still_a_valid_filter(frozen_version):
+    reference()  # held before they exist
+    ReviewFactory(slug="committee")
+    AgencyFactory(slug="new-agency")
+    filterset = list_filter({"review": "committee", "agency": "new-agency"})
+    assert filterset.is_valid(), filterset.errors
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"review": "nowhere"}, "review"),
+        ({"agency": "nobody"}, "agency"),
+        ({"report": "harris"}, "report"),  # a review, not a progress report
+        ({"agency": "no\x00body"}, "agency"),
+    ],
+)
+def test_an_unknown_slug_is_not_a_valid_choice(frozen_version, query, field):
+    ReviewFactory(slug="harris")
+    filterset = list_filter(query)
+    assert not filterset.is_valid()
+    assert "Select a valid choice" in filterset.errors[field][0]
