@@ -91,3 +91,42 @@ def test_the_site_works_with_the_keyboard_alone(page, live_server, real_data):
     assert skip_link.inner_text() == "Skip to main content"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main-content"
+
+
+def test_a_committee_recommendation_shows_its_withheld_response_and_the_review_it_follows_up(
+    page, live_server, real_data, screenshot
+):
+    from public_data.models import PublishedTimelineEntry
+
+    page.goto(live_server.url + "/reviews/assembly-2023/")
+    row = page.get_by_role("row").filter(has_text="provide a report on the progress")
+    row.get_by_role("link", name="Assembly report 2023: unnumbered recommendation").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Unnumbered recommendation"
+    owners = page.locator(".summary-list__row", has_text="Owners").inner_text()
+    assert "London Ambulance Service" in owners and "London Fire Brigade" in owners
+    timeline = page.locator(".timeline").inner_text()
+    assert "29 September 2023: withheld" in timeline
+    assert "due to the sensitive content within the response, it will not be published" in (
+        timeline
+    )
+    related = page.locator("section", has_text="Related recommendations")
+    assert "Follows up" in related.inner_text()
+    assert "Asks the two services to report their progress" in related.inner_text()
+    screenshot("committee-recommendation")
+
+    api = page.request.get(live_server.url + "/api" + page.url.removeprefix(live_server.url))
+    (entry,) = api.json()["timeline"]
+    assert entry["publication"] == "withheld" and "narrative" not in entry
+    (link,) = api.json()["links"]["outgoing"]
+    assert link["review"]["slug"] == "refresh-2022"
+    stored = PublishedTimelineEntry.objects.get(anchor=entry["anchor"])
+    assert (stored.narrative, stored.status) == ("", "")
+
+    related.get_by_role("link", name="Lord Harris's refreshed review").click()
+    assert (
+        page.get_by_role("heading", level=1)
+        .inner_text()
+        .startswith("Lord Harris's refreshed review")
+    )
+    assert page.get_by_text("none of them is loaded yet").is_visible()
+    screenshot("committee-recommendation-followed-review")
