@@ -73,8 +73,10 @@ class ReferenceChoiceField(forms.ChoiceField):
         forms.Field.validate(self, value)  # to_python has checked the choice
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class ReferenceChoiceFilter(django_filters.Filter):
-    """A filter on a review or agency by its slug (``ReferenceChoiceField``)."""
+    """A filter on a review or agency by its slug (``ReferenceChoiceField``), a string in the
+    API schema."""
 
     field_class = ReferenceChoiceField
 
@@ -83,22 +85,18 @@ class RecommendationFilter(django_filters.FilterSet):
     """Filters by review, owning agency, status, section and text; status as at a date or as
     published in a report; and ordering. Every value travels in the query string."""
 
-    review = extend_schema_field(OpenApiTypes.STR)(
-        ReferenceChoiceFilter(
-            records=lambda: reference().reviews,
-            queryset=PublishedReview.objects.all(),
-            label="Review",
-            empty_label="Any review",
-        )
+    review = ReferenceChoiceFilter(
+        records=lambda: reference().reviews,
+        queryset=PublishedReview.objects.all(),
+        label="Review",
+        empty_label="Any review",
     )
-    agency = extend_schema_field(OpenApiTypes.STR)(
-        ReferenceChoiceFilter(
-            records=lambda: reference().agencies,
-            queryset=PublishedAgency.objects.all(),
-            method="owned_by",
-            label="Owner",
-            empty_label="Any owner",
-        )
+    agency = ReferenceChoiceFilter(
+        records=lambda: reference().agencies,
+        queryset=PublishedAgency.objects.all(),
+        method="owned_by",
+        label="Owner",
+        empty_label="Any owner",
     )
     status = django_filters.ChoiceFilter(
         choices=Status.choices, field_name="shown_status", label="Status", empty_label="Any status"
@@ -113,15 +111,12 @@ class RecommendationFilter(django_filters.FilterSet):
         help_text="For example, 2017-10-25",
         widget=IsoDateInput,
     )
-    # The API schema cannot infer a filter's type from a method: a report is given by its slug.
-    report = extend_schema_field(OpenApiTypes.STR)(
-        ReferenceChoiceFilter(
-            records=lambda: reference().progress_reports,
-            queryset=PublishedReview.objects.filter(kind="progress_report"),
-            method="keep",
-            label="Status as published in",
-            empty_label="None: the latest status",
-        )
+    report = ReferenceChoiceFilter(
+        records=lambda: reference().progress_reports,
+        queryset=PublishedReview.objects.filter(kind="progress_report"),
+        method="keep",
+        label="Status as published in",
+        empty_label="None: the latest status",
     )
     ordering = django_filters.ChoiceFilter(
         choices=list(ORDERING_LABELS.items()),
