@@ -53,6 +53,6 @@ def instance(model, row):
     return model(**values)
 
 
-def rows(value):
+def json_list(value):
     """The rows a ``JSONRows`` column holds, whether the query decoded it or (a raw query) not."""
     return json.loads(value) if isinstance(value, str) else value

@@ -7,7 +7,6 @@ in one.
 """
 
 import secrets
-import threading
 
 from django.db import DEFAULT_DB_ALIAS, connections
 
@@ -26,7 +25,6 @@ class PreparedQuery:
         self.build = build
         self.parameters = parameters
         self._compiled = {}  # {database vendor: (model, sql, {name: position}, params)}
-        self._lock = threading.Lock()
 
     def _placeholder(self, kind):
         if kind is int:
@@ -45,10 +43,9 @@ class PreparedQuery:
             if len(found) != 1:
                 raise ValueError(f"the parameter {name!r} occurs {len(found)} times, not once")
             positions[name] = found[0]
-        compiled = (queryset.model, sql, positions, list(params))
-        with self._lock:
-            self._compiled[vendor] = compiled
-        return compiled
+        # Two threads may both compile it at first: the same SQL, so either may stay.
+        self._compiled[vendor] = (queryset.model, sql, positions, list(params))
+        return self._compiled[vendor]
 
     def raw(self, **values):
         """The queryset's rows for these values of its parameters."""

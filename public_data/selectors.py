@@ -11,7 +11,7 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone
 
-from harris.json_rows import JSONRows, columns, instance, rows
+from harris.json_rows import JSONRows, columns, instance, json_list
 from harris.prepared import PreparedQuery
 from harris.statuses import Status
 
@@ -31,6 +31,11 @@ CHART_ROW_HEIGHT = 10
 
 # An agency's ownership of a listed recommendation.
 Owner = namedtuple("Owner", ["agency", "is_lead"])
+
+
+def _owner_order(owner):
+    """The lead owner first, then by name."""
+    return (not owner.is_lead, owner.agency.name)
 
 
 def reviews():
@@ -68,9 +73,7 @@ def with_owners(records):
         owned[recommendation_id].append(Owner(agency_by_id[agency_id], is_lead))
     for record in records:
         record.review = review_by_id[record.review_id]
-        record.owners = sorted(
-            owned[record.pk], key=lambda owner: (not owner.is_lead, owner.agency.name)
-        )
+        record.owners = sorted(owned[record.pk], key=_owner_order)
     return records
 
 
@@ -215,11 +218,13 @@ def recommendation_page(review_slug, key):
     record = next(iter(_page_query.raw(review=review_record.pk, key=key)), None)
     if record is None:
         return None
-    ownerships = [instance(PublishedOwnership, row) for row in rows(record.owner_rows)]
-    timeline = [instance(PublishedTimelineEntry, row) for row in rows(record.timeline_rows)]
-    changes = [instance(PublishedTargetDateChange, row) for row in rows(record.date_change_rows)]
-    outgoing = _links(record, rows(record.outgoing_rows), this_end="source")
-    incoming = _links(record, rows(record.incoming_rows), this_end="target")
+    ownerships = [instance(PublishedOwnership, row) for row in json_list(record.owner_rows)]
+    timeline = [instance(PublishedTimelineEntry, row) for row in json_list(record.timeline_rows)]
+    changes = [
+        instance(PublishedTargetDateChange, row) for row in json_list(record.date_change_rows)
+    ]
+    outgoing = _links(record, json_list(record.outgoing_rows), this_end="source")
+    incoming = _links(record, json_list(record.incoming_rows), this_end="target")
     ends = [link.target for link in outgoing if link.target_id] + [link.source for link in incoming]
     known = reference_covering(
         review_ids=[entry.source_review_id for entry in timeline]
@@ -236,7 +241,7 @@ def recommendation_page(review_slug, key):
         link.target_review = known.review_by_id.get(link.target_review_id)
     owners = [Owner(known.agency_by_id[row.agency_id], row.is_lead) for row in ownerships]
     return record, {
-        "owners": sorted(owners, key=lambda owner: (not owner.is_lead, owner.agency.name)),
+        "owners": sorted(owners, key=_owner_order),
         "timeline": sorted(
             timeline,
             key=lambda entry: (entry.status_date, entry.sequence, entry.pk),
@@ -250,12 +255,12 @@ def recommendation_page(review_slug, key):
     }
 
 
-def _links(record, rows, *, this_end):
+def _links(record, link_rows, *, this_end):
     """Store links from ``JSONRows`` rows, ``this_end`` ("source" or "target") being
     ``record`` and the other end read from the row when it is a recommendation."""
     other_end = "target" if this_end == "source" else "source"
     links = []
-    for row in rows:
+    for row in link_rows:
         link = instance(PublishedLink, row)
         setattr(link, this_end, record)
         if getattr(link, f"{other_end}_id") is not None:

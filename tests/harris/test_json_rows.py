@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.db.models import OuterRef
 
-from harris.json_rows import JSONRows, columns, instance, rows
+from harris.json_rows import JSONRows, columns, instance, json_list
 from public_data.models import PublishedRecommendation, PublishedTimelineEntry
 from recommendations.models import Status, StatusUpdate
 from tests.factories import RecommendationFactory, status_update
@@ -20,7 +20,7 @@ def timeline_rows(recommendation):
         .annotate(timeline_rows=JSONRows(entries, columns(PublishedTimelineEntry)))
         .get()
     )
-    return rows(record.timeline_rows)
+    return json_list(record.timeline_rows)
 
 
 def test_the_rows_read_back_as_the_stored_instances_with_their_types():
@@ -71,5 +71,5 @@ def test_joined_columns_come_with_each_row():
         )
         .get()
     )
-    (row,) = rows(record.listed)
+    (row,) = json_list(record.listed)
     assert instance(PublishedRecommendation, row).number == "41"
