@@ -174,15 +174,19 @@ def set_options(form, counts):
     """Offer every review, agency, status and progress report from the reference data (no
     query per request), each review, agency and status with its count where the aggregates
     hold it, e.g. "Metropolitan Police Service (45)". The ``options`` template filter reads
-    them from ``form.offered``."""
+    them from ``form.offered`` as (value, label, count or None)."""
     known = reference()
     counts = counts or {}
 
     def offer(name, options):
         counted = counts.get(name)
-        if counted is not None:
-            options = [(key, f"{label} ({counted.get(key, 0)})") for key, label in options]
-        return [("", form.fields[name].empty_label), *options]
+        return [
+            ("", form.fields[name].empty_label, None),
+            *(
+                (key, label, None if counted is None else counted.get(key, 0))
+                for key, label in options
+            ),
+        ]
 
     form.offered = {
         "review": offer("review", [(r.slug, r.short_name) for r in known.reviews]),

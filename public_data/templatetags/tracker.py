@@ -4,6 +4,7 @@ The select options repeat hundreds of times a page, so they are written with ``h
 (what Django's ``escape`` does, without a safe-string wrapper per value) and marked safe once,
 whole; so are the table rows (``public_data/rows.py``)."""
 
+import functools
 import html
 
 from django import template
@@ -78,17 +79,22 @@ def options(bound_field):
     than by the widget's templates, which cost a template render per option on long lists."""
     value = bound_field.value()
     current = "" if value is None else str(value)
-    # The view may offer the choices itself (labelled with counts, from data it holds); else
-    # through iter(): django-filter's choice iterator cannot give its length when its choices
-    # come from a function.
+    # The view may offer the choices itself, as (value, label, count or None), labelled with
+    # counts from data it holds; else through iter(): django-filter's choice iterator cannot
+    # give its length when its choices come from a function.
     choices = getattr(bound_field.form, "offered", {}).get(bound_field.name)
     if choices is None:
-        choices = iter(bound_field.field.choices)
+        choices = ((choice, label, None) for choice, label in iter(bound_field.field.choices))
     return "".join(
-        f'<option value="{escape(choice)}"'
-        f"{' selected' if current == str(choice) else ''}>{escape(label)}</option>"
-        for choice, label in choices
+        f'<option value="{_escaped(choice)}"'
+        f"{' selected' if current == str(choice) else ''}>{_escaped(label)}"
+        f"{'' if count is None else f' ({count})'}</option>"
+        for choice, label, count in choices
     )
+
+
+# The same few hundred review and agency names and slugs, escaped on every uncached list.
+_escaped = functools.lru_cache(maxsize=4096)(escape)
 
 
 def short_date(value):

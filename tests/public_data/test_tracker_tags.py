@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from public_data.filters import RecommendationFilter
 from public_data.templatetags.tracker import form_groups, options, page_url, short_date
+from public_data.views import set_options
 from tests.factories import (
     AgencyFactory,
 )
@@ -29,6 +30,19 @@ def test_options_select_the_bound_value_and_escape_labels():
     html = str(options(form["agency"]))
     assert '<option value="fire" selected>Fire &amp; Rescue</option>' in html
     assert '<option value="">Any owner</option>' in html
+
+
+def test_offered_options_give_each_label_its_count_escaped():
+    AgencyFactory(slug="fire", name="Fire & Rescue")
+    AgencyFactory(slug="police", name="<Police>")
+    form = RecommendationFilter({"agency": "police"}).form
+    set_options(form, {"agency": {"fire": 3}})
+    html = str(options(form["agency"]))
+    assert '<option value="fire">Fire &amp; Rescue (3)</option>' in html
+    assert '<option value="police" selected>&lt;Police&gt; (0)</option>' in html
+    assert '<option value="">Any owner</option>' in html
+    uncounted = str(options(form["review"]))
+    assert uncounted == '<option value="" selected>Any review</option>'
 
 
 def group_of(html, control_id):
