@@ -34,6 +34,7 @@ ORDERING_LABELS = {
 }
 # The filters whose totals the per-version aggregates hold (``PublishedCount``).
 COUNTED_FILTERS = {"review", "agency", "status"}
+PAST_STATUS = ("as_at", "report")
 
 
 def section_choices():
@@ -159,12 +160,15 @@ class RecommendationFilter(django_filters.FilterSet):
     def order(self, queryset, name, value):
         return queryset.order_by(*ORDERINGS[value])
 
-    def counted_filters(self):
+    def counted_filters(self, ignoring=()):
         """The review and agency slugs and the status filtered on ("" for any), when the
-        per-version aggregates hold the answer; None when the filters go beyond them (text,
-        section, a past status)."""
-        data = {name: value for name, value in self.form.cleaned_data.items() if value}
-        data.pop("ordering", None)
+        per-version aggregates hold the answer; None when the filters, beside ``ignoring``, go
+        beyond them (text, section, a past status)."""
+        data = {
+            name: value
+            for name, value in self.form.cleaned_data.items()
+            if value and name not in {"ordering", *ignoring}
+        }
         if not set(data) <= COUNTED_FILTERS:
             return None
         return {
@@ -175,7 +179,9 @@ class RecommendationFilter(django_filters.FilterSet):
 
     def counted_total(self):
         """The number of matches from the aggregates, or None when they do not hold it."""
-        fixed = self.counted_filters()
+        # A past status (as at a date, as published in a report) changes the status shown, not
+        # which rows match, unless the list is filtered on the status.
+        fixed = self.counted_filters(() if self.form.cleaned_data.get("status") else PAST_STATUS)
         if fixed is None:
             return None
         return cached_aggregate("count", tuple(sorted(fixed.items())), lambda: count(**fixed))

@@ -1,21 +1,36 @@
 """Pages of public lists, for the site and the API alike: the total from the per-version
-aggregates where they hold it, and a page fetched by its ids first."""
+aggregates where they hold it, else counted up to a cap, and a page fetched by its ids first."""
 
 from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+
+# A list the aggregates cannot count (a text search, a section, a past status, updates since a
+# date) is counted only this far, so a request never counts every row: past it, the list says
+# "more than" and offers its first pages; narrower filters reach the rest.
+COUNT_CAP = 1000
+PAST_THE_CAP = f"Only the first {COUNT_CAP:,} are listed: narrow the filters to reach the rest."
 
 
 class CountedPaginator(Paginator):
-    """A paginator that may be told its total (from the aggregates; else it counts once), and
-    fetches a page by its ids first: the skipped rows are read from an index, never built."""
+    """A paginator that may be told its total (from the aggregates; else it counts, up to
+    ``COUNT_CAP``), and fetches a page by its ids first: the skipped rows are read from an
+    index, never built. ``capped`` says whether more rows match than ``count``."""
 
     def __init__(self, queryset, per_page, total=None):
         super().__init__(queryset, per_page)
+        self.capped = False
         if total is not None:
             self.__dict__["count"] = total
+
+    @cached_property
+    def count(self):
+        counted = self.object_list[: COUNT_CAP + 1].count()
+        self.capped = counted > COUNT_CAP
+        return min(counted, COUNT_CAP)
 
     def page(self, number):
         number = self.validate_number(number)
         start = (number - 1) * self.per_page
         # One statement, so a publish landing meanwhile cannot leave a hole in the page.
-        ids = self.object_list.values("pk")[start : start + self.per_page]
+        ids = self.object_list.values("pk")[start : min(start + self.per_page, self.count)]
         return self._get_page(list(self.object_list.filter(pk__in=ids)), number, self)

@@ -17,7 +17,7 @@ from .caching import cached_aggregate
 from .filters import RecommendationFilter
 from .forms import ChangesForm
 from .models import PublishedAgency, PublishedRecommendation
-from .paging import CountedPaginator
+from .paging import PAST_THE_CAP, CountedPaginator
 from .reference import reference
 
 PAGE_SIZE = 50
@@ -29,12 +29,14 @@ def bad_request(request, template, context, message):
 
 
 def paginate(request, queryset, total=None):
-    """The requested page, or None when the page parameter is not a usable page number."""
+    """The requested page and None, or None and why it cannot be shown (for the visitor)."""
     paginator = CountedPaginator(queryset, PAGE_SIZE, total)
     number = whole_number(request.GET.get("page", "1"))
     if number is None or not 1 <= number <= paginator.num_pages:
-        return None
-    return paginator.page(number)
+        if number and number > 1 and paginator.capped:
+            return None, PAST_THE_CAP
+        return None, "That page number does not exist."
+    return paginator.page(number), None
 
 
 def filtered_list_url(request, **filters):
@@ -209,10 +211,10 @@ def recommendation_list(request):
     current = cleaned.get("as_at") is None and cleaned.get("report") is None
     # With the current status, a page needs only its ids: rows are held per version.
     listed = filterset.qs.values_list("pk", flat=True) if current else filterset.qs
-    page = paginate(request, listed, filterset.counted_total())
+    page, problem = paginate(request, listed, filterset.counted_total())
     set_options(filterset.form, facet_counts(filterset))
     if page is None:
-        return bad_request(request, template, context, "That page number does not exist.")
+        return bad_request(request, template, context, problem)
     shown = rows.current_rows(page.object_list) if current else rows.rows(page.object_list)
     context.update(page=page, rows=shown)
     return render(request, template, context)
@@ -307,8 +309,8 @@ def changes(request):
     if not form.is_valid():
         return bad_request(request, template, context, "Check the date below.")
     since = form.cleaned_data["since"]
-    page = paginate(request, selectors.changed_since(selectors.entries(), since))
+    page, problem = paginate(request, selectors.changed_since(selectors.entries(), since))
     if page is None:
-        return bad_request(request, template, context, "That page number does not exist.")
+        return bad_request(request, template, context, problem)
     context.update(page=page, updates=page.object_list, since=since)
     return render(request, template, context)

@@ -1,0 +1,103 @@
+"""Pages of public lists: totals from the aggregates, else counted no further than the cap."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from public_data import paging
+from recommendations.models import Status
+from tests.factories import RecommendationFactory, ReviewFactory
+
+pytestmark = pytest.mark.django_db
+
+CAP = 3
+
+
+@pytest.fixture
+def small_cap(monkeypatch):
+    monkeypatch.setattr(paging, "COUNT_CAP", CAP)
+
+
+def matching(count):
+    review = ReviewFactory()
+    return [RecommendationFactory(review=review, text=f"A bridge, {n}.") for n in range(count)]
+
+
+def count_line(response):
+    html = response.content.decode()
+    start = html.index('class="results-count"')
+    return " ".join(html[start : html.index("</p>", start)].split())
+
+
+def test_a_search_with_as_many_matches_as_the_cap_is_counted_exactly(client, small_cap):
+    matching(CAP)
+    response = client.get("/recommendations/?q=bridge")
+    assert response.context["page"].paginator.count == CAP
+    assert not response.context["page"].paginator.capped
+    assert "<strong>3</strong> recommendations" in count_line(response)
+
+
+def test_a_search_with_more_matches_than_the_cap_says_more_than(client, small_cap):
+    matching(CAP + 2)
+    response = client.get("/recommendations/?q=bridge")
+    paginator = response.context["page"].paginator
+    assert (paginator.count, paginator.capped) == (CAP, True)
+    assert len(response.context["rows"]) == CAP
+    assert "More than <strong>3</strong> recommendations match" in count_line(response)
+    assert "Narrow the filters to see the rest." in count_line(response)
+
+
+def test_a_page_past_the_cap_is_a_400_that_says_to_narrow_the_filters(client, small_cap):
+    matching(CAP + 1)
+    response = client.get("/recommendations/?q=bridge&page=2")
+    assert response.status_code == 400
+    assert "narrow the filters to reach the rest" in response.content.decode()
+    body = client.get("/api/recommendations/?q=bridge&page=2").json()
+    assert "narrow the filters to reach the rest" in body["errors"]["page"][0]["message"]
+
+
+@pytest.mark.parametrize(("matches", "capped"), [(CAP, False), (CAP + 1, True)])
+def test_the_api_says_whether_its_count_is_capped(client, small_cap, matches, capped):
+    matching(matches)
+    body = client.get("/api/recommendations/?q=bridge").json()
+    assert (body["count"], body["count_capped"]) == (CAP, capped)
+    assert len(body["results"]) == CAP
+
+
+def test_a_list_the_aggregates_total_is_not_capped(client, small_cap):
+    matching(CAP + 2)
+    response = client.get("/recommendations/")
+    assert (
+        response.context["page"].paginator.count,
+        response.context["page"].paginator.capped,
+    ) == (CAP + 2, False)
+    assert client.get("/api/recommendations/").json()["count_capped"] is False
+
+
+def test_updates_since_a_date_are_counted_up_to_the_cap(client, small_cap):
+    from recommendations import services
+
+    recommendation = RecommendationFactory()
+    for day in range(1, CAP + 3):
+        services.record_status_update(
+            recommendation=recommendation,
+            status=Status.IN_PROGRESS,
+            status_date=datetime.date(2024, 1, day),
+            narrative="Work goes on.",
+            publication="published",
+        )
+    response = client.get("/changes/?since=2024-01-01")
+    assert "More than <strong>3</strong> updates since 1 January 2024" in count_line(response)
+    assert client.get("/api/updates/?since=2024-01-01").json()["count_capped"] is True
+
+
+@pytest.mark.parametrize("past", ["as_at=2020-01-01", "report=progress"])
+def test_a_past_status_without_a_status_filter_is_totalled_from_the_aggregates(client, past):
+    ReviewFactory(slug="progress", kind="progress_report")
+    matching(2)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/recommendations/?{past}")
+    assert response.context["page"].paginator.count == 2
+    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
