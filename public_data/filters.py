@@ -45,8 +45,9 @@ def section_choices():
 class ReferenceChoiceField(forms.ChoiceField):
     """A review or agency given by its slug, cleaned to its store record from ``records()``,
     the reference data held per version: a filtered list runs no query to check its filters.
-    A slug the held data lacks is looked up in ``queryset`` (published since this process last
-    looked)."""
+    A slug the held data lacks is looked up in ``queryset()`` (published since this process
+    last looked). Both are functions, so the filter and field are copied cheaply on every
+    request."""
 
     def __init__(self, *, records, queryset, empty_label, **kwargs):
         self.records, self.queryset, self.empty_label = records, queryset, empty_label
@@ -61,7 +62,7 @@ class ReferenceChoiceField(forms.ChoiceField):
         slug = str(value)
         found = next((record for record in self.records() if record.slug == slug), None)
         if found is None and "\x00" not in slug:  # PostgreSQL refuses NUL in a string
-            found = self.queryset.filter(slug=slug).first()
+            found = self.queryset().filter(slug=slug).first()
         if found is None:
             raise ValidationError(
                 self.error_messages["invalid_choice"],
@@ -88,13 +89,13 @@ class RecommendationFilter(django_filters.FilterSet):
 
     review = ReferenceChoiceFilter(
         records=lambda: reference().reviews,
-        queryset=PublishedReview.objects.all(),
+        queryset=PublishedReview.objects.all,
         label="Review",
         empty_label="Any review",
     )
     agency = ReferenceChoiceFilter(
         records=lambda: reference().agencies,
-        queryset=PublishedAgency.objects.all(),
+        queryset=PublishedAgency.objects.all,
         method="owned_by",
         label="Owner",
         empty_label="Any owner",
@@ -114,7 +115,7 @@ class RecommendationFilter(django_filters.FilterSet):
     )
     report = ReferenceChoiceFilter(
         records=lambda: reference().progress_reports,
-        queryset=PublishedReview.objects.filter(kind="progress_report"),
+        queryset=lambda: PublishedReview.objects.filter(kind="progress_report"),
         method="keep",
         label="Status as published in",
         empty_label="None: the latest status",
@@ -129,6 +130,14 @@ class RecommendationFilter(django_filters.FilterSet):
     class Meta:
         model = PublishedRecommendation
         fields = []
+
+    def get_form_class(self):
+        """The form class, built once per process: django-filter builds one per request, with
+        the same fields every time."""
+        filterset_class = type(self)
+        if "_form_class" not in filterset_class.__dict__:
+            filterset_class._form_class = super().get_form_class()
+        return filterset_class._form_class
 
     def filter_queryset(self, queryset):
         """Compute the status shown (now, as at a date, or per report) before filtering on it."""

@@ -130,6 +130,9 @@ class PublishedRecommendation(models.Model):
             models.Index(
                 fields=["section", "review_rank", "position", "id"], name="published_rec_section"
             ),
+            # A search word may be a number: with the text's trigram index, a rare word is
+            # found from the indexes rather than by reading every row.
+            models.Index(fields=["number"], name="published_rec_number"),
         ]
 
     def __str__(self):

@@ -68,10 +68,36 @@ def _form_group(field):
             f'<select name="{escape(field.html_name)}" id="{control_id}"{invalid}>\n'
             f"{options(field)}\n</select>"
         )
+    elif field.field.widget.template_name in PLAIN_INPUTS:
+        parts.append(plain_input(field))
     else:
-        parts.append(str(field))  # the widget's own, aria-describedby included
+        parts.append(str(field))
     parts.append("</div>")
     return "\n".join(parts)
+
+
+# The widget templates that write no more than one <input> (django/forms/widgets/input.html).
+PLAIN_INPUTS = {"django/forms/widgets/text.html", "django/forms/widgets/date.html"}
+
+
+def plain_input(field):
+    """The field's ``<input>``, attribute for attribute as its widget's template writes it
+    (aria-describedby and aria-invalid included), without rendering a template."""
+    widget = field.field.widget
+    attrs = {**widget.attrs, **field.build_widget_attrs({}, widget)}
+    if field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", field.auto_id)
+    value = widget.format_value(field.value())
+    written = [f'<input type="{escape(widget.input_type)}" name="{escape(field.html_name)}"']
+    if value is not None:
+        written.append(f' value="{escape(value)}"')
+    for name, attr in attrs.items():
+        if attr is True:
+            written.append(f" {name}")
+        elif attr is not False:
+            written.append(f' {name}="{escape(attr)}"')
+    written.append(">")
+    return "".join(written)
 
 
 def options(bound_field):

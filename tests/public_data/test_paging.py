@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from public_data import paging
+from public_data.models import PublishedRecommendation
 from recommendations.models import Status
 from tests.factories import RecommendationFactory, ReviewFactory
 
@@ -101,3 +102,26 @@ def test_a_past_status_without_a_status_filter_is_totalled_from_the_aggregates(c
         response = client.get(f"/recommendations/?{past}")
     assert response.context["page"].paginator.count == 2
     assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+
+
+def test_a_page_of_ids_is_read_by_one_plain_slice_in_the_lists_order():
+    recommendations = matching(7)
+    queryset = PublishedRecommendation.objects.order_by("-position").values_list("pk", flat=True)
+    paginator = paging.CountedPaginator(queryset, 3, total=7)
+    with CaptureQueriesContext(connection) as queries:
+        page = paginator.page(2)
+    expected = PublishedRecommendation.objects.filter(
+        source_id__in=[r.pk for r in recommendations]
+    ).order_by("-position")
+    assert list(page.object_list) == [record.pk for record in expected][3:6]
+    (query,) = queries.captured_queries
+    assert "IN (SELECT" not in query["sql"].upper()
+
+
+def test_a_page_of_rows_is_the_same_window_of_whole_rows():
+    matching(7)
+    queryset = PublishedRecommendation.objects.order_by("-position")
+    page = paging.CountedPaginator(queryset, 3, total=7).page(3)
+    assert [record.position for record in page.object_list] == [
+        record.position for record in queryset
+    ][6:]

@@ -8,7 +8,13 @@ from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 
 from public_data.filters import RecommendationFilter
-from public_data.templatetags.tracker import form_groups, options, page_url, short_date
+from public_data.templatetags.tracker import (
+    form_groups,
+    options,
+    page_url,
+    plain_input,
+    short_date,
+)
 from public_data.views import set_options
 from tests.factories import (
     AgencyFactory,
@@ -85,3 +91,19 @@ def test_form_groups_give_each_field_in_error_one_message_its_control_names():
 def test_page_url_says_what_reverse_says():
     for name in ("dashboard", "about", "recommendations:list", "recommendations:feed"):
         assert page_url(name) == reverse(name)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"q": 'a "bridge" & <tunnel>', "as_at": "2020-01-01"},
+        {"q": "x" * 201, "as_at": "25/11/2026"},
+        {"as_at": "2020-02-30"},
+    ],
+)
+def test_inputs_written_in_python_say_what_their_widgets_would(data):
+    form = RecommendationFilter(data).form
+    form.is_valid()
+    for name in ("q", "as_at"):
+        assert plain_input(form[name]) == str(form[name])
