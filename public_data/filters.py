@@ -42,6 +42,12 @@ def section_choices():
     return [(section, section) for section in reference().sections]
 
 
+def _count_key_part(name, value):
+    if name == "q":
+        return " ".join(value.lower().split())  # what ``search`` matches on
+    return getattr(value, "slug", None) or str(value)
+
+
 class ReferenceChoiceField(forms.ChoiceField):
     """A review or agency given by its slug, cleaned to its store record from ``records()``,
     the reference data held per version: a filtered list runs no query to check its filters.
@@ -185,6 +191,14 @@ class RecommendationFilter(django_filters.FilterSet):
             "agency": data["agency"].slug if "agency" in data else "",
             "status": data.get("status", ""),
         }
+
+    def count_key(self):
+        """The filters, ordering aside, as a key for a count held per public data version."""
+        return tuple(
+            (name, _count_key_part(name, value))
+            for name, value in sorted(self.form.cleaned_data.items())
+            if value and name != "ordering"
+        )
 
     def counted_total(self):
         """The number of matches from the aggregates, or None when they do not hold it."""

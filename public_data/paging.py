@@ -4,6 +4,8 @@ aggregates where they hold it, else counted up to a cap, and a page fetched by i
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
+from .caching import cached_aggregate
+
 # A list the aggregates cannot count (a text search, a section, a past status, updates since a
 # date) is counted only this far, so a request never counts every row: past it, the list says
 # "more than" and offers its first pages; narrower filters reach the rest.
@@ -13,20 +15,28 @@ PAST_THE_CAP = f"Only the first {COUNT_CAP:,} are listed: narrow the filters to 
 
 class CountedPaginator(Paginator):
     """A paginator that may be told its total (from the aggregates; else it counts, up to
-    ``COUNT_CAP``), and fetches a page by its ids first: the skipped rows are read from an
-    index, never built. ``capped`` says whether more rows match than ``count``."""
+    ``COUNT_CAP``, once per public data version for a list named by ``count_key``), and
+    fetches a page by its ids first: the skipped rows are read from an index, never built.
+    ``capped`` says whether more rows match than ``count``."""
 
-    def __init__(self, queryset, per_page, total=None):
+    def __init__(self, queryset, per_page, total=None, count_key=None):
         super().__init__(queryset, per_page)
         self.capped = False
+        self.count_key = count_key
         if total is not None:
             self.__dict__["count"] = total
 
     @cached_property
     def count(self):
-        counted = self.object_list[: COUNT_CAP + 1].count()
+        if self.count_key is None:
+            counted = self._count_to_cap()
+        else:
+            counted = cached_aggregate("count-to-cap", self.count_key, self._count_to_cap)
         self.capped = counted > COUNT_CAP
         return min(counted, COUNT_CAP)
+
+    def _count_to_cap(self):
+        return self.object_list[: COUNT_CAP + 1].count()
 
     def page(self, number):
         number = self.validate_number(number)

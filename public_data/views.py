@@ -28,9 +28,9 @@ def bad_request(request, template, context, message):
     return render(request, template, {**context, "error_message": message}, status=400)
 
 
-def paginate(request, queryset, total=None):
+def paginate(request, queryset, total=None, count_key=None):
     """The requested page and None, or None and why it cannot be shown (for the visitor)."""
-    paginator = CountedPaginator(queryset, PAGE_SIZE, total)
+    paginator = CountedPaginator(queryset, PAGE_SIZE, total, count_key)
     number = whole_number(request.GET.get("page", "1"))
     if number is None or not 1 <= number <= paginator.num_pages:
         if number and number > 1 and paginator.capped:
@@ -211,7 +211,9 @@ def recommendation_list(request):
     current = cleaned.get("as_at") is None and cleaned.get("report") is None
     # With the current status, a page needs only its ids: rows are held per version.
     listed = filterset.qs.values_list("pk", flat=True) if current else filterset.qs
-    page, problem = paginate(request, listed, filterset.counted_total())
+    page, problem = paginate(
+        request, listed, filterset.counted_total(), ("recommendations", *filterset.count_key())
+    )
     set_options(filterset.form, facet_counts(filterset))
     if page is None:
         return bad_request(request, template, context, problem)

@@ -42,7 +42,7 @@ class UpdateFilter(django_filters.FilterSet):
 class CountingFilterBackend(rest_framework.DjangoFilterBackend):
     """django-filter's backend, which also tells the view its list's total when the filters
     give it from the per-version aggregates (``counted_total``), so the pagination never
-    counts the rows."""
+    counts the rows, and else the key its capped count is held under (``count_key``)."""
 
     def filter_queryset(self, request, queryset, view):
         filterset = self.get_filterset(request, queryset, view)
@@ -52,4 +52,5 @@ class CountingFilterBackend(rest_framework.DjangoFilterBackend):
             raise utils.translate_validation(filterset.errors)
         if hasattr(filterset, "counted_total"):
             view.counted_total = filterset.counted_total()
+            view.count_key = ("recommendations", *filterset.count_key())
         return filterset.qs

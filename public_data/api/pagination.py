@@ -33,10 +33,11 @@ class PagePagination(PageNumberPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         total = getattr(view, "counted_total", None)
+        count_key = getattr(view, "count_key", None)
         paginators = []
 
         def paginator(queryset, per_page):
-            paginators.append(CountedPaginator(queryset, per_page, total))
+            paginators.append(CountedPaginator(queryset, per_page, total, count_key))
             return paginators[-1]
 
         self.django_paginator_class = paginator

@@ -6,6 +6,8 @@ from unittest import mock
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from public_data import caching, version
 from public_data.version import HeldPerVersion
@@ -266,3 +268,22 @@ def test_the_list_total_from_the_aggregates_follows_each_publish(client, held_ag
     response = client.get("/recommendations/")
     assert response.context["page"].paginator.count == 2
     assert b"<strong>2</strong> recommendations" in response.content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_search_count_is_held_per_version_and_follows_each_publish(client, held_aggregates):
+    RecommendationFactory(text="A bridge.")
+    RecommendationFactory(text="A tunnel.")
+    assert client.get("/recommendations/?q=Bridge").context["page"].paginator.count == 1
+    with CaptureQueriesContext(connection) as queries:
+        # The same words in other case and spacing, another page order: the same count.
+        response = client.get("/recommendations/?q=%20bridge&ordering=-document")
+    assert response.context["page"].paginator.count == 1
+    assert not [q for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    RecommendationFactory(text="Another bridge.")
+    assert client.get("/recommendations/?q=bridge").context["page"].paginator.count == 2
+    assert client.get("/api/recommendations/?q=bridge").json()["count"] == 2
+    restricted = RecommendationFactory(text="A restricted bridge.")
+    restricted.is_restricted = True
+    restricted.save()
+    assert client.get("/recommendations/?q=bridge").context["page"].paginator.count == 2
