@@ -19,6 +19,8 @@ from .forms import ChangesForm
 from .models import PublishedAgency, PublishedRecommendation
 from .paging import PAST_THE_CAP, CountedPaginator
 from .reference import reference
+from .templatetags.tracker import form_groups
+from .version import HeldPerVersion
 
 PAGE_SIZE = 50
 
@@ -198,6 +200,23 @@ def set_options(form, counts):
     }
 
 
+# A valid list's filter form, written once per public data version for the values it shows
+# (about 15 KB each): the same on every page of that list and for every visitor.
+held_filter_forms = HeldPerVersion(limit=200)
+
+
+def filter_form(filterset):
+    """The filter form's groups for a valid filterset, each option with its count."""
+    form = filterset.form
+
+    def write(keys):
+        set_options(form, facet_counts(filterset))
+        return {keys[0]: form_groups(form)}
+
+    (written,) = held_filter_forms.get([tuple(form.data.get(name) for name in form.fields)], write)
+    return written
+
+
 @require_safe
 def recommendation_list(request):
     """Every public recommendation, filtered and sorted by the query string."""
@@ -206,6 +225,7 @@ def recommendation_list(request):
     template = "public_data/recommendation_list.html"
     if not filterset.is_valid():
         set_options(filterset.form, None)
+        context["filter_form"] = form_groups(filterset.form)
         return bad_request(request, template, context, "Check the filters below.")
     cleaned = filterset.form.cleaned_data
     current = cleaned.get("as_at") is None and cleaned.get("report") is None
@@ -214,7 +234,7 @@ def recommendation_list(request):
     page, problem = paginate(
         request, listed, filterset.counted_total(), ("recommendations", *filterset.count_key())
     )
-    set_options(filterset.form, facet_counts(filterset))
+    context["filter_form"] = filter_form(filterset)
     if page is None:
         return bad_request(request, template, context, problem)
     shown = rows.current_rows(page.object_list) if current else rows.rows(page.object_list)

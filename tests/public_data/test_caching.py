@@ -13,7 +13,13 @@ from public_data import caching, version
 from public_data.version import HeldPerVersion
 from recommendations import services
 from recommendations.models import Status, StatusUpdate
-from tests.factories import RecommendationFactory, UserFactory, public_url
+from tests.factories import (
+    AgencyFactory,
+    RecommendationFactory,
+    RecommendationOwnerFactory,
+    UserFactory,
+    public_url,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -287,3 +293,17 @@ def test_a_search_count_is_held_per_version_and_follows_each_publish(client, hel
     restricted.is_restricted = True
     restricted.save()
     assert client.get("/recommendations/?q=bridge").context["page"].paginator.count == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_held_filter_form_shows_the_values_typed_and_counts_that_follow_each_publish(client):
+    fire = AgencyFactory(slug="fire", name="Fire Brigade")
+    RecommendationOwnerFactory(agency=fire, recommendation=RecommendationFactory(text="A bridge."))
+    assert "Fire Brigade (1)" in client.get("/recommendations/?status=").content.decode()
+    # Held for the version: the same filters on another page show what they showed.
+    assert "Fire Brigade (1)" in client.get("/recommendations/?status=&page=1").content.decode()
+    typed = client.get("/recommendations/?q=Bridge").content.decode()
+    assert 'value="Bridge"' in typed
+    assert 'value="bridge"' in client.get("/recommendations/?q=bridge").content.decode()
+    RecommendationOwnerFactory(agency=fire)
+    assert "Fire Brigade (2)" in client.get("/recommendations/?status=").content.decode()
