@@ -130,3 +130,32 @@ def test_a_committee_recommendation_shows_its_withheld_response_and_the_review_i
     )
     assert page.get_by_text("none of them is loaded yet").is_visible()
     screenshot("committee-recommendation-followed-review")
+
+
+def test_a_search_past_the_count_cap_says_more_than_and_a_narrower_search_gives_the_count(
+    page, live_server, real_data, screenshot, monkeypatch
+):
+    from public_data import paging
+    from public_data.models import PublishedRecommendation
+
+    monkeypatch.setattr(paging, "COUNT_CAP", 10)
+    matching = PublishedRecommendation.objects.filter(search_text__contains="police")
+    narrowed = matching.filter(ownerships__agency__slug="lfb").count()
+    assert matching.count() > 10 >= narrowed > 0  # the real data, as the test needs it
+
+    page.goto(live_server.url + "/recommendations/")
+    page.get_by_label("Text contains").fill("police")
+    page.get_by_role("button", name="Apply filters").click()
+    assert page.get_by_role("status").inner_text() == (
+        "More than 10 recommendations match: the first 10 are listed. "
+        "Narrow the filters to see the rest."
+    )
+    assert page.locator("a.recommendation-link").count() == 10
+    screenshot("search-past-the-count-cap")
+
+    page.get_by_label("Owner").select_option("lfb")
+    page.get_by_role("button", name="Apply filters").click()
+    assert page.get_by_label("Text contains").input_value() == "police"
+    noun = "recommendation" if narrowed == 1 else "recommendations"
+    assert page.get_by_role("status").inner_text() == f"{narrowed} {noun}"
+    assert page.locator("a.recommendation-link").count() == narrowed
