@@ -31,6 +31,44 @@ def status_tag(value):
 
 
 @register.simple_tag
+def status_chart(chart, caption, list_url=""):
+    """A status split (``selectors.chart_rows``) as a horizontal bar chart drawn on the server,
+    with the same numbers in a table; each status with recommendations links to ``list_url``
+    (a filtered list URL ending in ? or &) followed by ``status=``. Written here rather than by
+    a template: the dashboard draws one per review."""
+    caption = escape(caption)
+    bars = "".join(
+        f'\n      <rect class="chart__track" x="0" y="{row["y"]}" width="100" height="6"></rect>'
+        f'\n      <rect class="chart__bar status-fill--{escape(row["status"])}" x="0"'
+        f' y="{row["y"]}" width="{row["percent"]}" height="6"></rect>'
+        for row in chart
+    )
+    table_rows = "".join(
+        '\n      <tr>\n        <th scope="row"><span class="swatch'
+        f' status-fill--{escape(row["status"])}" aria-hidden="true"></span>'
+        + (
+            f'<a href="{escape(list_url)}status={escape(row["status"])}">{escape(row["label"])}</a>'
+            if list_url and row["count"]
+            else escape(row["label"])
+        )
+        + f'</th>\n        <td class="numeric">{row["count"]}</td>'
+        f'\n        <td class="numeric">{row["percent"]}%</td>\n      </tr>'
+        for row in chart
+    )
+    return mark_safe(
+        '<figure class="chart">\n  <svg class="chart__svg" viewBox="0 0 100 60"'
+        ' preserveAspectRatio="none" width="100%" height="90" role="img"'
+        f' aria-label="{caption}: bar chart; the numbers are in the table that follows"'
+        f' focusable="false">{bars}\n  </svg>\n  <div class="table-wrapper">\n'
+        '  <table class="table table--compact">\n'
+        f'    <caption class="table__caption">{caption}</caption>\n'
+        '    <thead><tr><th scope="col">Status</th><th scope="col" class="numeric">Count</th>'
+        '<th scope="col" class="numeric">Share</th></tr></thead>\n'
+        f"    <tbody>{table_rows}\n    </tbody>\n  </table>\n  </div>\n</figure>"
+    )
+
+
+@register.simple_tag
 def page_url(name):
     """``{% url name %}`` for a page without arguments, reversed once per process: the site's
     header, footer and filters name a dozen pages on every page."""

@@ -2,18 +2,22 @@
 what the template language would have said."""
 
 import datetime
+import re
 
 import pytest
+from django.template import Context, Template
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 
 from public_data.filters import RecommendationFilter
+from public_data.selectors import chart_rows
 from public_data.templatetags.tracker import (
     form_groups,
     options,
     page_url,
     plain_input,
     short_date,
+    status_chart,
 )
 from public_data.views import set_options
 from tests.factories import (
@@ -107,3 +111,58 @@ def test_inputs_written_in_python_say_what_their_widgets_would(data):
     form.is_valid()
     for name in ("q", "as_at"):
         assert plain_input(form[name]) == str(form[name])
+
+
+# The chart as the template language wrote it before ``status_chart`` replaced it.
+CHART_TEMPLATE = """<figure class="chart">
+  <svg class="chart__svg" viewBox="0 0 100 60" preserveAspectRatio="none" width="100%"
+   height="90" role="img"
+   aria-label="{{ caption }}: bar chart; the numbers are in the table that follows"
+   focusable="false">
+    {% for row in chart %}
+      <rect class="chart__track" x="0" y="{{ row.y }}" width="100" height="6"></rect>
+      <rect class="chart__bar status-fill--{{ row.status }}" x="0" y="{{ row.y }}"
+       width="{{ row.percent }}" height="6"></rect>
+    {% endfor %}
+  </svg>
+  <div class="table-wrapper">
+  <table class="table table--compact">
+    <caption class="table__caption">{{ caption }}</caption>
+    <thead><tr><th scope="col">Status</th><th scope="col" class="numeric">Count</th>
+    <th scope="col" class="numeric">Share</th></tr></thead>
+    <tbody>
+    {% for row in chart %}
+      <tr>
+        <th scope="row"><span class="swatch status-fill--{{ row.status }}" aria-hidden="true">
+        </span>{% if list_url and row.count %}<a href="{{ list_url }}status={{ row.status }}">
+        {{ row.label }}</a>{% else %}{{ row.label }}{% endif %}</th>
+        <td class="numeric">{{ row.count }}</td>
+        <td class="numeric">{{ row.percent }}%</td>
+      </tr>
+    {% endfor %}
+    </tbody>
+  </table>
+  </div>
+</figure>"""
+
+
+def squeezed(html):
+    """``html`` with the whitespace between and inside tags, which no reader sees, removed."""
+    return re.sub(r"\s+", " ", re.sub(r">\s+", ">", re.sub(r"\s+<", "<", str(html)))).strip()
+
+
+@pytest.mark.parametrize(
+    ("counts", "list_url"),
+    [
+        ({"resolved": 3, "in_progress": 1}, "/recommendations/?review=harris-2016&"),
+        ({"resolved": 1234}, ""),
+        ({}, "/recommendations/?agency=a%26b&"),
+    ],
+)
+def test_status_chart_says_what_the_template_said(counts, list_url):
+    chart = chart_rows(counts)
+    caption = 'Fire & "Rescue" <Service>: recommendations by status'
+    expected = Template(CHART_TEMPLATE).render(
+        Context({"chart": chart, "caption": caption, "list_url": list_url})
+    )
+    assert squeezed(status_chart(chart, caption, list_url)) == squeezed(expected)
