@@ -231,9 +231,7 @@ def recommendation_list(request):
     current = cleaned.get("as_at") is None and cleaned.get("report") is None
     # With the current status, a page needs only its ids: rows are held per version.
     listed = filterset.qs.values_list("pk", flat=True) if current else filterset.qs
-    page, problem = paginate(
-        request, listed, filterset.counted_total(), ("recommendations", *filterset.count_key())
-    )
+    page, problem = paginate(request, listed, filterset.counted_total(), filterset.count_key())
     context["filter_form"] = filter_form(filterset)
     if page is None:
         return bad_request(request, template, context, problem)

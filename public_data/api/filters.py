@@ -52,5 +52,5 @@ class CountingFilterBackend(rest_framework.DjangoFilterBackend):
             raise utils.translate_validation(filterset.errors)
         if hasattr(filterset, "counted_total"):
             view.counted_total = filterset.counted_total()
-            view.count_key = ("recommendations", *filterset.count_key())
+            view.count_key = filterset.count_key()
         return filterset.qs
