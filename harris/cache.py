@@ -185,11 +185,35 @@ class ReusingRedisCache(RedisCache):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
 
+    def count_up(self, key, timeout):
+        """``count_up`` in one round trip: the counter is created with its expiry, if missing,
+        and incremented in one pipeline (Django's ``incr`` checks for the key first)."""
+        key = self.make_and_validate_key(key)
+        pipeline = self._cache.get_client(key, write=True).pipeline(transaction=False)
+        pipeline.set(key, 0, ex=timeout, nx=True)
+        pipeline.incr(key)
+        return pipeline.execute()[1]
+
+
+def count_up(cache, key, timeout):
+    """Add one to the counter ``key`` in ``cache``, created to expire ``timeout`` seconds after
+    its first count; the new count, or None when the cache failed."""
+    own = getattr(cache, "count_up", None)
+    if own is not None:
+        return own(key, timeout)
+    try:
+        return cache.incr(key)
+    except ValueError:
+        if cache.add(key, 1, timeout):
+            return 1
+        return cache.incr(key)  # another process created it meanwhile
+
 
 class ResilientRedisCache(ResilientCacheMixin, ReusingRedisCache):
     """Redis, with short socket timeouts and the circuit breaker."""
 
     failures = (redis.RedisError, OSError)
+    count_up = _guarded("count_up", lambda *args, **kwargs: None)
 
     def __init__(self, server, params):
         options = {**REDIS_TIMEOUT_DEFAULTS, **params.get("OPTIONS", {})}

@@ -79,6 +79,38 @@ def unthrottled_api():
         yield
 
 
+class ThrottleClock:
+    """The API throttle's clock, stopped half a minute into a minute; ``advance`` moves it."""
+
+    def __init__(self):
+        self.now = 1_800_000_030.0  # 30 s past a whole minute
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, seconds):
+        self.now += seconds
+
+
+@pytest.fixture
+def three_a_minute(settings, monkeypatch):
+    """The API allows each address three requests a minute, counted from empty caches, on a
+    stopped clock (so that no test straddles the turn of a minute by chance)."""
+    from public_data.api.throttling import AnonymousThrottle, process_cache
+
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"anon": "3/minute"},
+    }
+    clock = ThrottleClock()
+    monkeypatch.setattr(AnonymousThrottle, "timer", staticmethod(clock))
+    cache.clear()
+    process_cache.clear()
+    yield clock
+    cache.clear()
+    process_cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def no_response_cache(settings):
     """Tests see every change at once: the public response cache is off unless a test turns it

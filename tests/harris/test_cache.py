@@ -6,6 +6,7 @@ import time
 import uuid
 
 import pytest
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection, transaction
 
 from bench.redis_server import free_port
@@ -14,6 +15,7 @@ from harris.cache import (
     ResilientRedisCache,
     cache_available,
     cache_status,
+    count_up,
 )
 
 
@@ -39,6 +41,26 @@ def test_it_still_stores_and_reads(redis_server):
     assert cache.add("counter", 1)
     assert cache.incr("counter") == 2
     assert cache_status(cache) == "ok"
+
+
+def test_a_redis_counter_counts_up_in_one_round_trip_and_expires(redis_server):
+    cache = redis_cache(redis_server.url)
+    assert [count_up(cache, "counter", 120) for _ in range(3)] == [1, 2, 3]
+    raw = cache._cache.get_client()
+    key = cache.make_and_validate_key("counter")
+    assert 119 <= raw.ttl(key) <= 120  # set by the first count, kept by the others
+    assert cache.get("counter") == 3
+
+
+def test_a_counter_in_any_other_cache_counts_up_and_expires():
+    cache = LocMemCache(f"test-{uuid.uuid4()}", {})
+    assert [count_up(cache, "counter", 120) for _ in range(3)] == [1, 2, 3]
+    cache.touch("counter", -1)  # expired
+    assert count_up(cache, "counter", 120) == 1
+
+
+def test_a_counter_in_a_dead_redis_is_none(fast_retry):
+    assert count_up(redis_cache(f"redis://127.0.0.1:{free_port()}/0"), "counter", 120) is None
 
 
 def test_a_dead_redis_is_a_miss_and_is_not_tried_again_until_the_retry(fast_retry):
