@@ -303,3 +303,31 @@ class PublishedCount(models.Model):
 
     def __str__(self):
         return f"{self.review or '*'}/{self.agency or '*'}/{self.status or '*'}: {self.count}"
+
+
+class PublishedStatusTally(models.Model):
+    """How many of a review's public recommendations had a status as at a date (by their
+    latest published update on or before it, "not yet assessed" before any): the per-version
+    aggregate behind the dashboard's "as at" charts (``tallies.py``).
+
+    One row for each date on which the number changes, holding the number from that date on;
+    as at a date, the number is the one of the row with the latest ``since`` on or before it,
+    or 0 if there is none. Every public recommendation counts as not yet assessed from
+    ``datetime.date.min``.
+    """
+
+    review = models.ForeignKey(PublishedReview, on_delete=models.CASCADE, related_name="tallies")
+    status = models.CharField(max_length=32, choices=Status.choices)
+    since = models.DateField()
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            # Also the index that finds the row as at a date in one probe per review and status.
+            models.UniqueConstraint(
+                fields=["review", "status", "since"], name="published_tally_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.review}/{self.status} from {self.since}: {self.count}"

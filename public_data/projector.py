@@ -36,7 +36,7 @@ from recommendations.models import (
 )
 from reviews.models import Review
 
-from . import version
+from . import tallies, version
 from .models import (
     PublishedAgency,
     PublishedCount,
@@ -44,6 +44,7 @@ from .models import (
     PublishedOwnership,
     PublishedRecommendation,
     PublishedReview,
+    PublishedStatusTally,
     PublishedTargetDateChange,
     PublishedTimelineEntry,
 )
@@ -457,6 +458,8 @@ def write(projections, marked):
         for record in PublishedRecommendation.objects.filter(source_id__in=marked)
     }
     reviews = {record.review_id for record in existing.values()}
+    tally_changes = tallies.projected(projections.values())
+    tally_changes.subtract(tallies.stored(existing.values()))
     PublishedRecommendation.objects.filter(
         pk__in=[record.pk for pk, record in existing.items() if pk not in projections]
     ).delete()
@@ -506,6 +509,7 @@ def write(projections, marked):
             links[(link.source.source_id, link.kind, link.target_id, link.target_review_id)] = link
     PublishedLink.objects.bulk_create(links.values())
     _renumber_unnumbered(reviews | {record.review_id for record in records})
+    tallies.apply(tally_changes)
 
 
 def _assign_keys(records):
@@ -585,6 +589,7 @@ def refresh_counts():
 
 STORE_MODELS = (
     PublishedCount,
+    PublishedStatusTally,
     PublishedLink,
     PublishedTargetDateChange,
     PublishedTimelineEntry,
@@ -699,6 +704,11 @@ def snapshot():
             key=repr,
         ),
         "counts": sorted(PublishedCount.objects.values_list("review", "agency", "status", "count")),
+        "tallies": sorted(
+            PublishedStatusTally.objects.values_list(
+                "review__source_id", "status", "since", "count"
+            )
+        ),
     }
 
 

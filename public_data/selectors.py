@@ -21,6 +21,7 @@ from .models import (
     PublishedOwnership,
     PublishedRecommendation,
     PublishedReview,
+    PublishedStatusTally,
     PublishedTargetDateChange,
     PublishedTimelineEntry,
 )
@@ -142,6 +143,28 @@ def charts_by(dimension, **fixed):
     for key, status, total in rows.values_list(dimension, "status", "count"):
         grouped.setdefault(key, {})[status] = total
     return {key: chart_rows(counts) for key, counts in grouped.items()}
+
+
+def charts_as_at(as_at):
+    """{review slug: chart rows} of the status as at ``as_at``, for the reviews with public
+    recommendations, from the status tallies: one index probe per review and status."""
+
+    def tally(status):
+        latest = PublishedStatusTally.objects.filter(
+            review=OuterRef("pk"), status=status, since__lte=as_at
+        ).order_by("-since")
+        return Subquery(latest.values("count")[:1])
+
+    names = {f"tally_{status.value}": status.value for status in Status}
+    tallied = PublishedReview.objects.annotate(
+        **{name: tally(status) for name, status in names.items()}
+    ).values("slug", *names)
+    charts = {}
+    for row in tallied:
+        counts = {status: row[name] or 0 for name, status in names.items()}
+        if any(counts.values()):
+            charts[row["slug"]] = chart_rows(counts)
+    return charts
 
 
 def breakdowns_by(queryset, field):

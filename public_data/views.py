@@ -82,6 +82,8 @@ def dashboard(request):
     report = filterset.form.cleaned_data.get("report")
     if as_at is None and report is None:
         charts = selectors.charts_by("review", agency="")
+    elif report is None:
+        charts = cached_aggregate("dashboard", (as_at, None), lambda: selectors.charts_as_at(as_at))
     else:
         queryset = selectors.with_shown_status(PublishedRecommendation.objects.all(), as_at, report)
         charts = cached_aggregate(
