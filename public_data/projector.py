@@ -730,8 +730,9 @@ def differences():
     except _Discard:
         pass
     for table, rows in stored.items():
-        extra = [row for row in rows if row not in fresh[table]]
-        missing = [row for row in fresh[table] if row not in rows]
+        # As multisets: a table holds up to hundreds of thousands of rows.
+        held, wanted = Counter(rows), Counter(fresh[table])
+        extra, missing = list((held - wanted).elements()), list((wanted - held).elements())
         if extra or missing:
             found[table] = (extra, missing)
     return found
