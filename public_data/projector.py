@@ -20,7 +20,7 @@ import threading
 from collections import Counter
 
 from django.db import transaction
-from django.db.models import CharField, Count, Q, Value
+from django.db.models import CharField, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils.crypto import salted_hmac
@@ -36,7 +36,7 @@ from recommendations.models import (
 )
 from reviews.models import Review
 
-from . import tallies, version
+from . import counts, tallies, version
 from .models import (
     PublishedAgency,
     PublishedCount,
@@ -130,13 +130,18 @@ def flush():
     marks = _marks()
     if not marks:
         return
+    version.lock()
     if marks.reviews:
         _project_reviews()
     if marks.agencies:
         _project_agencies()
+    count_changes = Counter()
     if marks.recommendations:
-        write(build(marks.recommendations), marks.recommendations)
-    refresh_counts()
+        count_changes = write(build(marks.recommendations), marks.recommendations)
+    if marks.reviews or marks.agencies:
+        counts.recount()  # a slug that keys the counts may have changed
+    else:
+        counts.apply(count_changes)
     version.bump()
     marks.clear()
 
@@ -452,7 +457,8 @@ def write(projections, marked):
 
     A recommendation that stays public keeps its row (and id), updated in place, so a reader
     paging or prefetching across a concurrent publish never loses it; its owners, timeline,
-    target dates and links are replaced."""
+    target dates and links are replaced. Brings the status tallies up to date and returns
+    the changes to the counts (``counts.apply``)."""
     existing = {
         record.source_id: record
         for record in PublishedRecommendation.objects.filter(source_id__in=marked)
@@ -460,6 +466,8 @@ def write(projections, marked):
     reviews = {record.review_id for record in existing.values()}
     tally_changes = tallies.projected(projections.values())
     tally_changes.subtract(tallies.stored(existing.values()))
+    count_changes = counts.projected(projections.values())
+    count_changes.subtract(counts.stored(existing.values()))
     PublishedRecommendation.objects.filter(
         pk__in=[record.pk for pk, record in existing.items() if pk not in projections]
     ).delete()
@@ -510,6 +518,7 @@ def write(projections, marked):
     PublishedLink.objects.bulk_create(links.values())
     _renumber_unnumbered(reviews | {record.review_id for record in records})
     tallies.apply(tally_changes)
+    return count_changes
 
 
 def _assign_keys(records):
@@ -534,55 +543,6 @@ def _renumber_unnumbered(review_ids):
         PublishedRecommendation.objects.filter(pk=record.pk).update(key=f"~{record.source_id}")
     for record in moving:
         PublishedRecommendation.objects.filter(pk=record.pk).update(key=wanted[record])
-
-
-# ---- aggregates ----
-
-
-def refresh_counts():
-    """Recount public recommendations by review, agency and current status (``PublishedCount``)
-    from the store, writing only the rows that changed."""
-    counter = Counter()
-    by_review = (
-        PublishedRecommendation.objects.order_by()
-        .values_list("review__slug", "current_status")
-        .annotate(total=Count("id"))
-    )
-    for review, status, total in by_review:
-        for key in ((review, "", status), (review, "", ""), ("", "", status), ("", "", "")):
-            counter[key] += total
-    by_agency = (
-        PublishedOwnership.objects.order_by()
-        .values_list(
-            "recommendation__review__slug", "agency__slug", "recommendation__current_status"
-        )
-        .annotate(total=Count("id"))
-    )
-    for review, agency, status, total in by_agency:
-        for key in (
-            (review, agency, status),
-            (review, agency, ""),
-            ("", agency, status),
-            ("", agency, ""),
-        ):
-            counter[key] += total
-    counter.setdefault(("", "", ""), 0)
-    stored = {(row.review, row.agency, row.status): row for row in PublishedCount.objects.all()}
-    PublishedCount.objects.filter(
-        pk__in=[row.pk for key, row in stored.items() if key not in counter]
-    ).delete()
-    changed = []
-    for key, total in counter.items():
-        row = stored.get(key)
-        if row is not None and row.count != total:
-            row.count = total
-            changed.append(row)
-    PublishedCount.objects.bulk_update(changed, ["count"])
-    PublishedCount.objects.bulk_create(
-        PublishedCount(review=r, agency=a, status=s, count=counter[(r, a, s)])
-        for (r, a, s) in counter
-        if (r, a, s) not in stored
-    )
 
 
 # ---- the whole store ----

@@ -72,6 +72,16 @@ def forget():
         _memo = (None, 0.0, _memo[2] + 1)
 
 
+def lock():
+    """Take the version row's lock for the rest of the caller's transaction (``bump`` would take
+    it at the end). Writes to the published store then follow one another: each reads the
+    aggregates as the one before it committed them before adding its own changes to them."""
+    locked = PublicDataVersion.objects.select_for_update().filter(pk=ROW)
+    if locked.first() is None:
+        _read()  # creates the row
+        locked.first()
+
+
 def bump():
     """Move the public data version on, inside the caller's transaction (it commits or rolls
     back with the write). Holds the version row's lock until then, so versions follow commit

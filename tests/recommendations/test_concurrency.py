@@ -6,12 +6,12 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 
 from recommendations import services
 from recommendations.models import Recommendation, Role, Status, StatusUpdate
-from tests.factories import RecommendationFactory, staff_user
+from tests.factories import RecommendationFactory, ReviewFactory, staff_user
 from tests.recommendations.change_forms import form_data
 
 WRITERS = 8
@@ -144,3 +144,57 @@ def test_a_draft_published_twice_at_once_is_published_once():
     assert sum(isinstance(r, ValidationError) for r in results) == 1, results
     published_records = StatusUpdate.history.filter(id=draft.pk, publication="published")
     assert published_records.count() == 1
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_publish_waits_for_one_in_progress_to_commit_and_adds_to_its_aggregates():
+    from public_data import projector, selectors
+
+    review = ReviewFactory()
+    first, second = RecommendationFactory(review=review), RecommendationFactory(review=review)
+    first_written, release_first = threading.Event(), threading.Event()
+    errors = []
+
+    def publish(recommendation):
+        services.record_status_update(
+            recommendation=recommendation,
+            status=Status.IN_PROGRESS,
+            status_date=datetime.date(2024, 1, 15),
+            narrative="Under way.",
+            publication=StatusUpdate.Publication.PUBLISHED,
+        )
+
+    def first_writer():
+        try:
+            with transaction.atomic():
+                publish(first)
+                first_written.set()
+                release_first.wait(timeout=10)  # commits only once the second has begun
+        except Exception as error:  # reported below, so a failure names its cause
+            errors.append(error)
+        finally:
+            connection.close()
+
+    def second_writer():
+        try:
+            first_written.wait(timeout=10)
+            threading.Timer(0.5, release_first.set).start()
+            publish(second)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first_writer), threading.Thread(target=second_writer)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert errors == []
+    # Had the second read the counts before the first committed, it would have written 1.
+    assert selectors.counts_by("status", review=review.slug) == {"in_progress": 2}
+    chart = selectors.charts_as_at(datetime.date(2024, 1, 15))[review.slug]
+    assert {row["status"]: row["count"] for row in chart}["in_progress"] == 2
+    assert projector.differences() == {}
