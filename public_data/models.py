@@ -300,6 +300,12 @@ class PublishedCount(models.Model):
                 fields=["review", "agency", "status"], name="published_count_once"
             ),
         ]
+        # The unique index serves a fixed review; this one a fixed agency (the dashboard's
+        # charts, where the agency is any, and an agency's facet counts), without reading
+        # every count.
+        indexes = [
+            models.Index(fields=["agency", "status", "review"], name="published_count_by_agency")
+        ]
 
     def __str__(self):
         return f"{self.review or '*'}/{self.agency or '*'}/{self.status or '*'}: {self.count}"
