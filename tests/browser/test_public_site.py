@@ -159,3 +159,54 @@ def test_a_search_past_the_count_cap_says_more_than_and_a_narrower_search_gives_
     noun = "recommendation" if narrowed == 1 else "recommendations"
     assert page.get_by_role("status").inner_text() == f"{narrowed} {noun}"
     assert page.locator("a.recommendation-link").count() == narrowed
+
+
+def chart_counts(page, caption):
+    """{status label: count} as a status chart's table shows them."""
+    rows = page.get_by_role("table", name=caption).locator("tbody tr")
+    return {
+        row.locator("th").inner_text().strip(): int(row.locator("td").first.inner_text())
+        for row in rows.all()
+    }
+
+
+def counted_from_history(review_slug, as_at):
+    """{status label: count} of the review's public recommendations as at a date, from the
+    staff history itself: each one's latest published update on or before it."""
+    from recommendations.models import Recommendation, Status, StatusUpdate
+
+    counted = dict.fromkeys((status.label for status in Status), 0)
+    for recommendation in Recommendation.objects.public().filter(review__slug=review_slug):
+        latest = (
+            recommendation.updates.filter(
+                publication=StatusUpdate.Publication.PUBLISHED, status_date__lte=as_at
+            )
+            .order_by("-status_date", "-recorded_at", "-id")
+            .first()
+        )
+        counted[Status(latest.status if latest else Status.NOT_ASSESSED).label] += 1
+    return counted
+
+
+def test_a_visitor_sees_each_review_s_status_as_it_stood_on_a_date(
+    page, live_server, real_data, screenshot
+):
+    import datetime
+
+    caption = "Harris Review 2016: recommendations by status"
+    page.goto(live_server.url + "/")
+    shown = {}
+    # The day before the one-year-on report's updates, and their own date.
+    for as_at in (datetime.date(2017, 10, 24), datetime.date(2017, 10, 25)):
+        page.get_by_label("On a date").fill(as_at.isoformat())
+        page.get_by_role("button", name="Show", exact=True).click()
+        assert f"as_at={as_at.isoformat()}" in page.url
+        assert page.get_by_text(f"as at {as_at.day} October 2017").is_visible()
+        shown[as_at] = chart_counts(page, caption)
+        screenshot(f"dashboard-as-at-{as_at.isoformat()}")
+        assert shown[as_at] == counted_from_history("harris-2016", as_at)
+    before, on_the_day = shown.values()
+    assert before == {**dict.fromkeys(before, 0), "Not yet assessed": 127}
+    assert on_the_day["Not yet assessed"] < 127
+    page.get_by_role("link", name="Show the current status").click()
+    assert "as_at" not in page.url
