@@ -1,16 +1,25 @@
 """Pages of public lists, for the site and the API alike: the total from the per-version
 aggregates where they hold it, else counted up to a cap, and a page fetched by its ids first."""
 
+from array import array
+
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
 from .caching import cached_aggregate
+from .version import HeldPerVersion
 
 # A list the aggregates cannot count (a text search, a section, a past status, updates since a
 # date) is counted only this far, so a request never counts every row: past it, the list says
 # "more than" and offers its first pages; narrower filters reach the rest.
 COUNT_CAP = 1000
 PAST_THE_CAP = f"Only the first {COUNT_CAP:,} are listed: narrow the filters to reach the rest."
+
+# Past this page, a list of ids reads its page from all its ids, held by each process per public
+# data version (8 bytes an id: 400 KB for 50,000) rather than by an OFFSET, which reads every
+# index entry before the page (about 4 ms of PostgreSQL for the last of 50,000).
+DEEP_PAGE = 20
+held_ids = HeldPerVersion(limit=16)
 
 
 class CountedPaginator(Paginator):
@@ -43,7 +52,8 @@ class CountedPaginator(Paginator):
         start = (number - 1) * self.per_page
         window = slice(start, min(start + self.per_page, self.count))
         if self._lists_ids():
-            return self._get_page(list(self.object_list[window]), number, self)
+            ids = self._all_ids() if number > DEEP_PAGE else self.object_list
+            return self._get_page(list(ids[window]), number, self)
         # One statement, so a publish landing meanwhile cannot leave a hole in the page.
         ids = self.object_list.values("pk")[window]
         return self._get_page(list(self.object_list.filter(pk__in=ids)), number, self)
@@ -54,3 +64,11 @@ class CountedPaginator(Paginator):
         query = self.object_list.query
         pk = query.model._meta.pk
         return len(query.values_select) == 1 and query.values_select[0] in {"pk", pk.name}
+
+    def _all_ids(self):
+        """Every id of the list in its order, held per version under the list's statement."""
+        (ids,) = held_ids.get(
+            [self.object_list.query.sql_with_params()],
+            lambda keys: {keys[0]: array("q", self.object_list.all())},
+        )
+        return ids

@@ -125,3 +125,28 @@ def test_a_page_of_rows_is_the_same_window_of_whole_rows():
     assert [record.position for record in page.object_list] == [
         record.position for record in queryset
     ][6:]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_deep_page_of_ids_is_the_same_window_read_from_the_held_ids(monkeypatch):
+    from public_data.version import HeldPerVersion
+
+    monkeypatch.setattr(paging, "DEEP_PAGE", 2)
+    monkeypatch.setattr(paging, "held_ids", HeldPerVersion(limit=16))
+    matching(10)
+    queryset = PublishedRecommendation.objects.order_by("-position").values_list("pk", flat=True)
+    every = list(queryset.all())
+
+    def page(number):
+        return list(paging.CountedPaginator(queryset, 3, total=len(every)).page(number))
+
+    assert [page(number) for number in (2, 3, 4)] == [every[3:6], every[6:9], every[9:]]
+    with CaptureQueriesContext(connection) as queries:
+        assert page(3) == every[6:9]
+    assert not [q for q in queries.captured_queries if "publishedrecommendation" in q["sql"]]
+    # Held for this version only: a recommendation published next, listed first, moves the
+    # deep pages on at once.
+    RecommendationFactory(review=ReviewFactory(), position=10**6)
+    now = list(queryset.all())
+    assert now[1:] == every
+    assert list(paging.CountedPaginator(queryset, 3, total=11).page(3)) == now[6:9]
