@@ -91,7 +91,8 @@ def apply(changes):
 
 
 def recount():
-    """Count everything afresh from the store, writing only the rows that changed."""
+    """Count everything afresh from the store, writing only the rows that changed (through
+    ``apply``, with the difference from the stored counts)."""
     counter = Counter()
     by_review = (
         PublishedRecommendation.objects.order_by()
@@ -111,22 +112,8 @@ def recount():
     for review, agency, status, total in by_agency:
         for key in _agency_keys(review, agency, status):
             counter[key] += total
-    counter.setdefault(TOTAL, 0)
-    stored_rows = {
-        (row.review, row.agency, row.status): row for row in PublishedCount.objects.all()
-    }
-    PublishedCount.objects.filter(
-        pk__in=[row.pk for key, row in stored_rows.items() if key not in counter]
-    ).delete()
-    changed = []
-    for key, total in counter.items():
-        row = stored_rows.get(key)
-        if row is not None and row.count != total:
-            row.count = total
-            changed.append(row)
-    PublishedCount.objects.bulk_update(changed, ["count"])
-    PublishedCount.objects.bulk_create(
-        PublishedCount(review=r, agency=a, status=s, count=counter[(r, a, s)])
-        for (r, a, s) in counter
-        if (r, a, s) not in stored_rows
-    )
+    # The total is kept even at 0, so every list has one (``apply`` writes changes only).
+    PublishedCount.objects.get_or_create(review="", agency="", status="", defaults={"count": 0})
+    stored_counts = PublishedCount.objects.values_list("review", "agency", "status", "count")
+    counter.subtract({(review, agency, status): n for review, agency, status, n in stored_counts})
+    apply(counter)
